@@ -1,0 +1,148 @@
+// bench_util.h: shared set-up for jve's Google Benchmark suites.
+//
+// Counting operator new: the suites report "allocs_per_token", the number of
+// C++ heap allocations per verified token (jve promises zero). Only operator
+// new is counted here, not malloc, so BoringSSL's internal OPENSSL_malloc
+// calls do not show (tests/alloc_test.cc counts those). The replacement
+// functions must be defined once per executable: exactly one .cc file
+// defines JVE_BENCH_DEFINE_COUNTING_NEW before including this header
+// (bench_verify.cc does).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "jve/base64url.h"
+#include "jve/key_set.h"
+#include "jve/policy.h"
+#include "jve/verifier.h"
+#include "testkit.h"
+
+namespace jve::bench {
+
+// g_new_calls counts every replaced operator new call in the process.
+// Relaxed: the benchmarks read it from the thread that allocates.
+inline std::atomic<uint64_t> g_new_calls{0};
+
+inline uint64_t new_calls() noexcept { return g_new_calls.load(std::memory_order_relaxed); }
+
+// The fixed "now" of every benchmark: tokens and policies never depend on the
+// wall clock, so a run is reproducible and never crosses an exp.
+inline constexpr int64_t kNow = 1'700'000'000;
+
+// bench_policy accepts testkit::realistic_payload(kNow) tokens.
+inline Policy bench_policy() {
+  Policy p;
+  p.issuers = {std::string(testkit::kIssuer)};
+  p.audiences = {std::string(testkit::kAudience)};
+  p.clock = [] { return kNow; };
+  return p;
+}
+
+// make_verifier loads the public JWKS of |keys| through KeySet::from_jwks,
+// the way a service would. Throws when the JWKS does not load or a key is
+// left out.
+inline std::unique_ptr<Verifier> make_verifier(const std::vector<const testkit::SigningKey*>& keys,
+                                               Policy policy = bench_policy()) {
+  std::string why;
+  Result<KeySet> set = KeySet::from_jwks(testkit::jwks(keys), &why);
+  if (!set.ok()) {
+    throw std::runtime_error("KeySet::from_jwks: " + std::string(to_string(set.status())) + " " + why);
+  }
+  if (!set->left_out().empty()) {
+    throw std::runtime_error("KeySet::from_jwks left a key out: " + set->left_out()[0].why);
+  }
+  return std::make_unique<Verifier>(std::move(policy),
+                                    std::make_shared<const KeySet>(std::move(*set)));
+}
+
+// tamper_char returns |token| with the character at |pos| replaced by another
+// base64url character, so the token stays well-formed but its bytes change.
+// Avoid the last character of a segment: its unused low bits must be zero.
+inline std::string tamper_char(std::string token, size_t pos) {
+  token[pos] = token[pos] == 'A' ? 'B' : 'A';
+  return token;
+}
+
+// set_alloc_counter reports the operator new calls since |new_calls_before|
+// per iteration.
+inline void set_alloc_counter(benchmark::State& state, uint64_t new_calls_before) {
+  state.counters["allocs_per_token"] = benchmark::Counter(
+      static_cast<double>(new_calls() - new_calls_before), benchmark::Counter::kAvgIterations);
+}
+
+inline void set_kernel_label(benchmark::State& state) {
+  state.SetLabel(std::string("base64=") + base64url::active_kernel().name);
+}
+
+}  // namespace jve::bench
+
+#ifdef JVE_BENCH_DEFINE_COUNTING_NEW
+// Replacement allocation functions ([new.delete]): count, then defer to
+// malloc. Every form is replaced, so no allocation escapes the count and
+// every pointer is freed by the matching allocator.
+namespace jve::bench::detail {
+inline void* counted_alloc(std::size_t n) {
+  g_new_calls.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(n ? n : 1);
+}
+inline void* counted_aligned_alloc(std::size_t n, std::align_val_t al) {
+  g_new_calls.fetch_add(1, std::memory_order_relaxed);
+  const std::size_t a = static_cast<std::size_t>(al) < sizeof(void*) ? sizeof(void*)
+                                                                      : static_cast<std::size_t>(al);
+  void* p = nullptr;
+  return posix_memalign(&p, a, n ? n : 1) == 0 ? p : nullptr;
+}
+}  // namespace jve::bench::detail
+
+void* operator new(std::size_t n) {
+  if (void* p = jve::bench::detail::counted_alloc(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+  if (void* p = jve::bench::detail::counted_alloc(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return jve::bench::detail::counted_alloc(n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return jve::bench::detail::counted_alloc(n);
+}
+void* operator new(std::size_t n, std::align_val_t al) {
+  if (void* p = jve::bench::detail::counted_aligned_alloc(n, al)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t al) {
+  if (void* p = jve::bench::detail::counted_aligned_alloc(n, al)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return jve::bench::detail::counted_aligned_alloc(n, al);
+}
+void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return jve::bench::detail::counted_aligned_alloc(n, al);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+#endif  // JVE_BENCH_DEFINE_COUNTING_NEW

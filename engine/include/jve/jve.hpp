@@ -1,0 +1,11 @@
+// jve.hpp: everything a C++ user of jve needs.
+#pragma once
+
+#include "jve/alg.h"
+#include "jve/base64url.h"
+#include "jve/claims.h"
+#include "jve/key_set.h"
+#include "jve/policy.h"
+#include "jve/result.h"
+#include "jve/status.h"
+#include "jve/verifier.h"

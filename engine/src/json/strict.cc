@@ -1,0 +1,78 @@
+#include "json/strict.h"
+
+#include <algorithm>
+
+namespace jve::json {
+
+bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
+  max_depth = std::clamp<uint32_t>(max_depth, 1, kMaxDepthCeiling);
+  if (capacity <= capacity_ && max_depth == max_depth_) return true;
+  capacity = std::max(capacity, capacity_);
+  // simdjson counts the document itself as a level, so depth d needs d + 1.
+  if (parser_.allocate(capacity, max_depth + 1) != simdjson::SUCCESS) return false;
+  // Every member takes at least four bytes ("":0 plus a separator), so this
+  // bounds the names of all open objects together.
+  names_.reserve(capacity / 4 + 1);
+  capacity_ = capacity;
+  max_depth_ = max_depth;
+  return true;
+}
+
+Status StrictParser::parse(const uint8_t* buf, size_t len,
+                           simdjson::dom::element& root) noexcept {
+  if (len > capacity_) return Status::too_large;
+  // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and
+  // RFC 7515 signs bytes, so a BOM is not JSON here.
+  if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) return Status::bad_json;
+  auto err = parser_.parse(buf, len, /*realloc_if_needed=*/false).get(root);
+  if (err == simdjson::DEPTH_ERROR) return Status::too_deep;
+  if (err != simdjson::SUCCESS) return Status::bad_json;
+  names_.clear();
+  return check_members(root);
+}
+
+// Depth is bounded by the parser's max_depth, so the recursion is too.
+Status StrictParser::check_members(simdjson::dom::element e) noexcept {
+  if (e.is_array()) {
+    const simdjson::dom::array items = e.get_array().value_unsafe();
+    for (simdjson::dom::element child : items) {
+      if (child.is_array() || child.is_object()) {
+        if (Status s = check_members(child); s != Status::ok) return s;
+      }
+    }
+    return Status::ok;
+  }
+  if (!e.is_object()) return Status::ok;
+  simdjson::dom::object obj = e.get_object().value_unsafe();
+  const size_t base = names_.size();
+  for (auto field : obj) names_.push_back(field.key);  // within reserved capacity
+  auto first = names_.begin() + static_cast<ptrdiff_t>(base);
+  const size_t n = names_.size() - base;
+  bool dup = false;
+  if (n <= 8) {
+    // Small objects (every JOSE header, most payloads): pairwise is cheaper
+    // than sorting.
+    for (size_t i = 1; i < n && !dup; ++i)
+      for (size_t j = 0; j < i && !dup; ++j) dup = first[i] == first[j];
+  } else {
+    std::sort(first, names_.end());
+    dup = std::adjacent_find(first, names_.end()) != names_.end();
+  }
+  names_.resize(base);
+  if (dup) return Status::duplicate_member;
+  for (auto field : obj) {
+    if (field.value.is_array() || field.value.is_object()) {
+      if (Status s = check_members(field.value); s != Status::ok) return s;
+    }
+  }
+  return Status::ok;
+}
+
+Status parse_document(std::string_view text, uint32_t max_depth, StrictParser& parser,
+                      simdjson::padded_string& storage, simdjson::dom::element& root) {
+  if (!parser.reserve(std::max<size_t>(text.size(), 64), max_depth)) return Status::internal_error;
+  storage = simdjson::padded_string(text);
+  return parser.parse(reinterpret_cast<const uint8_t*>(storage.data()), text.size(), root);
+}
+
+}  // namespace jve::json

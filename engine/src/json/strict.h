@@ -1,0 +1,62 @@
+// Strict JSON for JOSE headers, JWT payloads and JWKs.
+//
+// simdjson's DOM parser already enforces RFC 8259 and UTF-8 (no NaN, leading
+// zeros, trailing commas, comments, raw control characters or trailing data,
+// and no lone surrogate escapes). It accepts two things DESIGN.md forbids,
+// which this layer adds: a leading byte-order mark, and duplicate member
+// names (RFC 7515 §5.2 lets us reject them; the alternative, "last one
+// wins", is how parsers disagree about what was signed).
+//
+// Known departure from RFC 8259: integers outside the 64-bit range are
+// rejected by simdjson (bad_json) rather than read as doubles.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "jve/status.h"
+
+namespace jve::json {
+
+// The deepest nesting any document may have, whatever the policy says.
+inline constexpr uint32_t kMaxDepthCeiling = 1024;
+
+// StrictParser is a DOM parser plus the buffer the duplicate check sorts
+// member names in. reserve() sizes both for documents up to |capacity|
+// bytes; after that, parse() allocates nothing.
+class StrictParser {
+ public:
+  // reserve sizes the parser for |capacity| bytes and |max_depth| levels
+  // (an object holding scalars is depth 1). False if allocation failed.
+  bool reserve(size_t capacity, uint32_t max_depth);
+
+  // parse reads |len| bytes at |buf|, which must be followed by
+  // SIMDJSON_PADDING readable bytes. Returns ok and the root in |root|, or
+  // bad_json, duplicate_member, too_deep, too_large (len > capacity).
+  // |root| stays valid until the next parse on this parser.
+  [[nodiscard]] Status parse(const uint8_t* buf, size_t len,
+                             simdjson::dom::element& root) noexcept;
+
+  size_t capacity() const noexcept { return capacity_; }
+  uint32_t max_depth() const noexcept { return max_depth_; }
+
+ private:
+  Status check_members(simdjson::dom::element e) noexcept;
+
+  simdjson::dom::parser parser_;
+  std::vector<std::string_view> names_;  // capacity fixed by reserve()
+  size_t capacity_ = 0;
+  uint32_t max_depth_ = 0;
+};
+
+// parse_document is the cold-path convenience (key loading): copies |text|
+// into a padded string owned by |storage| and parses it strictly.
+[[nodiscard]] Status parse_document(std::string_view text, uint32_t max_depth,
+                                    StrictParser& parser, simdjson::padded_string& storage,
+                                    simdjson::dom::element& root);
+
+}  // namespace jve::json

@@ -1,0 +1,120 @@
+// KeySet: JWKS loading and key selection (DESIGN.md "Key selection").
+#include <utility>
+
+#include "json/strict.h"
+#include "keys/loaders.h"
+
+namespace jve {
+
+KeySet::KeySet(std::vector<std::shared_ptr<const Key>> keys, std::vector<KeyIssue> left_out)
+    : keys_(std::move(keys)), left_out_(std::move(left_out)) {
+  // A null entry would crash select(); drop it rather than trust callers.
+  std::erase(keys_, nullptr);
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (const auto& kid = keys_[i]->kid()) by_kid_[*kid].push_back(static_cast<uint32_t>(i));
+  }
+  for (const KeyIssue& issue : left_out_) {
+    // When several left-out keys share a kid, the first one's status is
+    // reported; any of them would do, and the first is what a reader of the
+    // JWKS finds first.
+    if (issue.kid) left_out_by_kid_.try_emplace(*issue.kid, issue.status);
+  }
+}
+
+Result<KeySet> KeySet::from_jwks(std::string_view json, std::string* why) {
+  json::StrictParser parser;
+  simdjson::padded_string storage;
+  simdjson::dom::element root;
+  if (Status s = json::parse_document(json, keys::kMaxJwkDepth, parser, storage, root);
+      s != Status::ok) {
+    if (s == Status::internal_error) {
+      return keys::fail(why, s, "could not allocate a JSON parser for the JWKS");
+    }
+    if (s == Status::duplicate_member) {
+      return keys::fail(why, s, "the JWKS names the same member twice in one object");
+    }
+    return keys::fail(why, Status::bad_json, "the JWKS is not strict JSON");
+  }
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) {
+    return keys::fail(why, Status::bad_json, "the JWKS is not a JSON object");
+  }
+
+  std::vector<std::shared_ptr<const Key>> loaded;
+  std::vector<KeyIssue> left_out;
+  auto load_one = [&](simdjson::dom::element jwk, size_t index) {
+    std::optional<std::string> kid;
+    std::string reason;
+    auto key = keys::key_from_jwk_element(jwk, &reason, &kid);
+    if (key.ok()) {
+      loaded.push_back(std::move(*key));
+    } else {
+      left_out.push_back(KeyIssue{index, std::move(kid), key.status(), std::move(reason)});
+    }
+  };
+
+  simdjson::dom::element keys_member;
+  if (obj.at_key("keys").get(keys_member) == simdjson::SUCCESS) {
+    simdjson::dom::array arr;
+    if (keys_member.get_array().get(arr) != simdjson::SUCCESS) {
+      return keys::fail(why, Status::bad_key, "JWKS member \"keys\" is not an array");
+    }
+    size_t index = 0;
+    for (simdjson::dom::element jwk : arr) load_one(jwk, index++);
+  } else if (obj.at_key("kty").error() == simdjson::SUCCESS) {
+    // A lone JWK where a set was expected: accept it as a set of one, with
+    // the same leave-out rules, so callers need not tell the two apart.
+    load_one(root, 0);
+  } else {
+    return keys::fail(why, Status::bad_key,
+                      "the JWKS has no \"keys\" array (and is not a JWK: no \"kty\")");
+  }
+  return KeySet(std::move(loaded), std::move(left_out));
+}
+
+Status KeySet::select(Alg alg, const std::string_view* kid, const Key** out) const noexcept {
+  *out = nullptr;
+  const Key* chosen = nullptr;
+  if (kid != nullptr) {
+    // A kid names exactly one key: only keys with that kid are candidates,
+    // and keys without a kid never match (no fallback to "any key that
+    // verifies", DESIGN.md).
+    auto it = by_kid_.find(*kid);  // heterogeneous: no std::string is built
+    size_t fitting = 0;
+    if (it != by_kid_.end()) {
+      for (uint32_t i : it->second) {
+        if (keys_[i]->fits(alg)) {
+          ++fitting;
+          chosen = keys_[i].get();
+        }
+      }
+    }
+    if (fitting > 1) return Status::ambiguous_key;
+    if (fitting == 0) {
+      // The most specific reason first: a key with this kid was in the JWKS
+      // but left out (weak, unsupported, ...) says why the token's intended
+      // key cannot serve; keys with this kid that do not fit |alg| come next.
+      if (auto lo = left_out_by_kid_.find(*kid); lo != left_out_by_kid_.end()) return lo->second;
+      return it != by_kid_.end() ? Status::key_alg_mismatch : Status::key_not_found;
+    }
+  } else {
+    size_t fitting = 0;
+    for (const auto& key : keys_) {
+      if (key->fits(alg)) {
+        ++fitting;
+        chosen = key.get();
+      }
+    }
+    // Two fitting keys and no kid: refuse to guess rather than try each.
+    if (fitting > 1) return Status::ambiguous_key;
+    if (fitting == 0) return Status::key_not_found;
+  }
+  if (Status s = chosen->check_strength(alg); s != Status::ok) return s;
+  *out = chosen;
+  return Status::ok;
+}
+
+KeyStore::KeyStore(std::shared_ptr<const KeySet> initial)
+    : current_(initial ? std::move(initial) : std::make_shared<const KeySet>()) {}
+
+}  // namespace jve

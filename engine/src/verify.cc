@@ -1,0 +1,132 @@
+// The verify path, in the order of DESIGN.md stages 1-8. Cheap checks come
+// before the signature, so junk costs little; nothing here allocates once
+// the Scratch has been prepared.
+#include <algorithm>
+#include <ctime>
+
+#include "crypto/crypto.h"
+#include "json/jose.h"
+#include "jve/base64url.h"
+#include "jve/verifier.h"
+#include "scratch_impl.h"
+
+namespace jve {
+namespace detail {
+
+bool ScratchImpl::prepare(size_t max_token_bytes, uint32_t max_depth) noexcept {
+  if (max_token_bytes <= sized_for && header_parser.max_depth() == max_depth &&
+      payload_parser.max_depth() == max_depth)
+    return true;
+  try {
+    const size_t decoded = base64url::decoded_max_len(max_token_bytes);
+    header.resize(decoded + simdjson::SIMDJSON_PADDING);
+    payload.resize(decoded + simdjson::SIMDJSON_PADDING);
+    signature.resize(decoded);
+    if (!header_parser.reserve(decoded, max_depth) || !payload_parser.reserve(decoded, max_depth))
+      return false;
+  } catch (...) {  // std::bad_alloc: report, never throw through verify
+    return false;
+  }
+  sized_for = max_token_bytes;
+  return true;
+}
+
+}  // namespace detail
+
+Scratch::Scratch() : impl_(std::make_unique<detail::ScratchImpl>()) {}
+Scratch::~Scratch() = default;
+Scratch::Scratch(Scratch&&) noexcept = default;
+Scratch& Scratch::operator=(Scratch&&) noexcept = default;
+
+Verifier::Verifier(Policy policy, std::shared_ptr<const KeySet> keys)
+    : Verifier(std::move(policy), std::make_shared<KeyStore>(std::move(keys))) {}
+
+Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store)
+    : policy_(std::move(policy)), store_(std::move(store)) {
+  policy_.max_json_depth = std::clamp<uint32_t>(policy_.max_json_depth, 1, json::kMaxDepthCeiling);
+}
+
+namespace {
+
+// Decodes one segment into |buf| (sized by ScratchImpl::prepare).
+Status decode_segment(std::string_view b64, std::vector<uint8_t>& buf, size_t* len) noexcept {
+  return base64url::decode(b64, buf.data(), len);
+}
+
+}  // namespace
+
+Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, Header& header,
+                               std::string_view& payload) const noexcept {
+  // 1. Bounds, decided before any decoding.
+  if (token.size() > policy_.max_token_bytes) return Status::too_large;
+  const size_t dot1 = token.find('.');
+  if (dot1 == std::string_view::npos || dot1 == 0) return Status::malformed;
+  const size_t dot2 = token.find('.', dot1 + 1);
+  // Exactly two dots: a JWE (five segments) or anything longer is malformed.
+  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
+    return Status::malformed;
+  const std::string_view header_b64 = token.substr(0, dot1);
+  const std::string_view payload_b64 = token.substr(dot1 + 1, dot2 - dot1 - 1);
+  const std::string_view signature_b64 = token.substr(dot2 + 1);
+  if (!s.prepare(policy_.max_token_bytes, policy_.max_json_depth)) return Status::internal_error;
+
+  // 2. Header: decode, strict JSON, then 3. the header rules of the policy.
+  size_t header_len = 0;
+  if (Status st = decode_segment(header_b64, s.header, &header_len); st != Status::ok) return st;
+  simdjson::dom::element header_root;
+  if (Status st = s.header_parser.parse(s.header.data(), header_len, header_root); st != Status::ok)
+    return st;
+  header = Header{};
+  if (Status st = json::read_header(header_root, policy_, header); st != Status::ok) return st;
+  header.json = {reinterpret_cast<const char*>(s.header.data()), header_len};
+
+  // 4. Key: one candidate from the current snapshot, which this call keeps
+  // alive until it returns even if the set is replaced meanwhile.
+  const std::shared_ptr<const KeySet> keys = store_->snapshot();
+  const Key* key = nullptr;
+  const std::string_view kid = header.kid.value_or(std::string_view());
+  if (Status st = keys->select(header.alg, header.kid ? &kid : nullptr, &key); st != Status::ok)
+    return st;
+
+  // 5. Signature bytes, exact length; the payload is decoded here too (not
+  // parsed): both are cheap and reject junk before the crypto.
+  size_t sig_len = 0;
+  if (Status st = decode_segment(signature_b64, s.signature, &sig_len); st != Status::ok) return st;
+  if (sig_len != crypto::signature_len(*key, header.alg)) return Status::bad_signature;
+  size_t payload_len = 0;
+  if (Status st = decode_segment(payload_b64, s.payload, &payload_len); st != Status::ok) return st;
+
+  // 6. Crypto over the exact received bytes "header.payload".
+#ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
+  if (Status st = crypto::verify(*key, header.alg, token.substr(0, dot2),
+                                 std::span<const uint8_t>(s.signature.data(), sig_len));
+      st != Status::ok)
+    return st;
+#endif
+  payload = {reinterpret_cast<const char*>(s.payload.data()), payload_len};
+  return Status::ok;
+}
+
+Status Verifier::verify(std::string_view token, Scratch& scratch, Claims& out) const noexcept {
+  detail::ScratchImpl& s = scratch.impl();
+  out = Claims{};
+  std::string_view payload;
+  if (Status st = verify_signed(token, s, out.header, payload); st != Status::ok) return st;
+
+  // 7. Payload: strict JSON object, parsed only once the signature holds.
+  if (Status st = s.payload_parser.parse(s.payload.data(), payload.size(), s.payload_root);
+      st != Status::ok)
+    return st;
+  s.bind(out, payload);
+
+  // 8. Claims.
+  const int64_t now = policy_.clock ? policy_.clock() : static_cast<int64_t>(std::time(nullptr));
+  return json::check_claims(s.payload_root, policy_, now, out);
+}
+
+Status Verifier::verify_jws(std::string_view token, Scratch& scratch, Jws& out) const noexcept {
+  out = Jws{};
+  return verify_signed(token, scratch.impl(), out.header, out.payload);
+}
+
+}  // namespace jve

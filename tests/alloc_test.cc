@@ -1,0 +1,350 @@
+// alloc_test.cc: proves DESIGN.md's claim that the verify path allocates
+// nothing once a Scratch has been used.
+//
+// This binary replaces the global allocation functions for the whole
+// process, so it is not part of jve_tests (STYLE.md §5, like BoringSSL's
+// urandom_test). Two counters, switched on only around the measured calls:
+//   new     every replaced operator new (jve's and the standard library's
+//           C++ allocations);
+//   malloc  every malloc/calloc/realloc/memalign, which also sees the ones
+//           behind operator new and BoringSSL's OPENSSL_malloc.
+// malloc is replaced by wrappers that forward to glibc's __libc_* entry
+// points (glibc documents replacing malloc this way); elsewhere, and under
+// sanitizers (which own malloc), only operator new is counted.
+//
+// HS256/384/512 and EdDSA must not allocate at all. RSA and ECDSA are
+// verified by BoringSSL, which allocates BIGNUM temporaries inside; for them
+// the malloc count is printed and only the operator new count (jve's own
+// code) must be zero. Rejected tokens must not allocate either.
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "jve/jve.hpp"
+#include "testkit.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define JVE_COUNT_ALLOCS 0  // the sanitizer runtime owns malloc and new
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define JVE_COUNT_ALLOCS 0
+#endif
+#endif
+#ifndef JVE_COUNT_ALLOCS
+#define JVE_COUNT_ALLOCS 1
+#endif
+
+#if JVE_COUNT_ALLOCS && defined(__GLIBC__)
+#define JVE_COUNT_MALLOC 1
+#else
+#define JVE_COUNT_MALLOC 0
+#endif
+
+namespace {
+
+std::atomic<bool> g_counting{false};
+std::atomic<uint64_t> g_new_calls{0};
+std::atomic<uint64_t> g_malloc_calls{0};
+
+inline void count(std::atomic<uint64_t>& counter) noexcept {
+  if (g_counting.load(std::memory_order_relaxed)) counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+#if JVE_COUNT_MALLOC
+extern "C" {
+void* __libc_malloc(size_t size);
+void* __libc_calloc(size_t n, size_t size);
+void* __libc_realloc(void* p, size_t size);
+void* __libc_memalign(size_t alignment, size_t size);
+void __libc_free(void* p);
+
+void* malloc(size_t size) noexcept {
+  count(g_malloc_calls);
+  return __libc_malloc(size);
+}
+void* calloc(size_t n, size_t size) noexcept {
+  count(g_malloc_calls);
+  return __libc_calloc(n, size);
+}
+void* realloc(void* p, size_t size) noexcept {
+  count(g_malloc_calls);
+  return __libc_realloc(p, size);
+}
+void free(void* p) noexcept { __libc_free(p); }
+void* memalign(size_t alignment, size_t size) noexcept {
+  count(g_malloc_calls);
+  return __libc_memalign(alignment, size);
+}
+void* aligned_alloc(size_t alignment, size_t size) noexcept {
+  count(g_malloc_calls);
+  return __libc_memalign(alignment, size);
+}
+int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
+  if (alignment % sizeof(void*) != 0 || (alignment & (alignment - 1)) != 0) return EINVAL;
+  count(g_malloc_calls);
+  void* p = __libc_memalign(alignment, size);
+  if (p == nullptr) return ENOMEM;
+  *out = p;
+  return 0;
+}
+}  // extern "C"
+#endif  // JVE_COUNT_MALLOC
+
+#if JVE_COUNT_ALLOCS
+// Replacement operator new/delete, every form ([new.delete]), so no C++
+// allocation escapes the count and each pointer goes back to its allocator.
+namespace {
+void* new_impl(size_t n) {
+  count(g_new_calls);
+  return std::malloc(n ? n : 1);
+}
+void* new_aligned_impl(size_t n, std::align_val_t al) {
+  count(g_new_calls);
+  size_t a = static_cast<size_t>(al);
+  if (a < sizeof(void*)) a = sizeof(void*);
+  void* p = nullptr;
+  return posix_memalign(&p, a, n ? n : 1) == 0 ? p : nullptr;
+}
+}  // namespace
+
+void* operator new(size_t n) {
+  if (void* p = new_impl(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](size_t n) {
+  if (void* p = new_impl(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(size_t n, const std::nothrow_t&) noexcept { return new_impl(n); }
+void* operator new[](size_t n, const std::nothrow_t&) noexcept { return new_impl(n); }
+void* operator new(size_t n, std::align_val_t al) {
+  if (void* p = new_aligned_impl(n, al)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](size_t n, std::align_val_t al) {
+  if (void* p = new_aligned_impl(n, al)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return new_aligned_impl(n, al);
+}
+void* operator new[](size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
+  return new_aligned_impl(n, al);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+#endif  // JVE_COUNT_ALLOCS
+
+namespace jve {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000;
+constexpr int kRounds = 100;
+
+struct Counts {
+  uint64_t news = 0;
+  uint64_t mallocs = 0;
+};
+
+// counted runs |f| with both counters on. Nothing else may run meanwhile:
+// the counters are process-wide.
+template <class F>
+Counts counted(F&& f) {
+  g_new_calls.store(0);
+  g_malloc_calls.store(0);
+  g_counting.store(true);
+  f();
+  g_counting.store(false);
+  return {g_new_calls.load(), g_malloc_calls.load()};
+}
+
+Policy fixed_policy() {
+  Policy p;
+  p.issuers = {std::string(testkit::kIssuer)};
+  p.audiences = {std::string(testkit::kAudience)};
+  p.clock = [] { return kNow; };
+  return p;
+}
+
+std::unique_ptr<Verifier> make_verifier(const std::vector<const testkit::SigningKey*>& keys,
+                                        Policy policy = fixed_policy()) {
+  std::string why;
+  Result<KeySet> set = KeySet::from_jwks(testkit::jwks(keys), &why);
+  EXPECT_TRUE(set.ok()) << why;
+  if (!set.ok()) return nullptr;
+  return std::make_unique<Verifier>(std::move(policy),
+                                    std::make_shared<const KeySet>(std::move(*set)));
+}
+
+std::string kid_for(Alg alg) { return "key-" + std::string(alg_name(alg)); }
+
+std::string token_for(const testkit::SigningKey& key, int64_t now = kNow) {
+  return testkit::sign(key, testkit::header_json(key.alg, key.kid),
+                       testkit::realistic_payload(now));
+}
+
+// Row of the printed table: calls per verify over kRounds verifies.
+struct Row {
+  std::string name;
+  Status status = Status::ok;  // what every measured verify returned
+  bool consistent = true;      // all kRounds verifies returned |status|
+  double news_per_verify = 0;
+  double mallocs_per_verify = 0;
+};
+
+// measure warms |scratch| up with one verify, then counts kRounds more.
+Row measure(std::string name, const Verifier& verifier, const std::string& token) {
+  Row row;
+  row.name = std::move(name);
+  Scratch scratch;
+  Claims claims;
+  row.status = verifier.verify(token, scratch, claims);  // warm-up: may allocate
+  const Status expected = row.status;
+  int mismatches = 0;
+  const Counts c = counted([&] {
+    for (int i = 0; i < kRounds; ++i) mismatches += verifier.verify(token, scratch, claims) != expected;
+  });
+  row.consistent = mismatches == 0;
+  row.news_per_verify = static_cast<double>(c.news) / kRounds;
+  row.mallocs_per_verify = static_cast<double>(c.mallocs) / kRounds;
+  return row;
+}
+
+void print_table(const char* title, const std::vector<Row>& rows) {
+  std::printf("\n%s (per verify, mean of %d after one warm-up)\n", title, kRounds);
+  std::printf("  %-22s %-16s %10s %10s\n", "case", "status", "new", JVE_COUNT_MALLOC ? "malloc" : "malloc(n/a)");
+  for (const Row& r : rows) {
+    std::printf("  %-22s %-16s %10.2f %10.2f\n", r.name.c_str(), std::string(to_string(r.status)).c_str(),
+                r.news_per_verify, r.mallocs_per_verify);
+  }
+  std::fflush(stdout);
+}
+
+bool boringssl_allocates(Alg alg) {
+  switch (alg) {
+    case Alg::HS256: case Alg::HS384: case Alg::HS512: case Alg::EdDSA: return false;
+    default: return true;
+  }
+}
+
+class ZeroAllocation : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (!JVE_COUNT_ALLOCS) GTEST_SKIP() << "allocation counting is off under sanitizers";
+  }
+};
+
+TEST_F(ZeroAllocation, CounterSeesNewAndMalloc) {
+  static void* volatile sink;
+  const Counts c = counted([] {
+    sink = new std::string(100, 'x');  // escapes, so the pair cannot be elided
+    delete static_cast<std::string*>(sink);
+    sink = std::malloc(10);
+    std::free(sink);
+  });
+  EXPECT_GE(c.news, 1u);
+  if (JVE_COUNT_MALLOC) EXPECT_GE(c.mallocs, 3u);
+}
+
+TEST_F(ZeroAllocation, VerifyEveryAlg) {
+  std::vector<Row> rows;
+  for (Alg alg : testkit::all_algs()) {
+    const testkit::SigningKey key = testkit::generate_key(alg, kid_for(alg));
+    std::unique_ptr<Verifier> verifier = make_verifier({&key});
+    ASSERT_NE(verifier, nullptr);
+    rows.push_back(measure(std::string(alg_name(alg)), *verifier, token_for(key)));
+  }
+  print_table("Allocations: accepted tokens", rows);
+  for (int i = 0; i < kNumAlgs; ++i) {
+    const Alg alg = static_cast<Alg>(i);
+    const Row& r = rows[i];
+    SCOPED_TRACE(r.name);
+    EXPECT_EQ(r.status, Status::ok);
+    EXPECT_TRUE(r.consistent);
+    EXPECT_EQ(r.news_per_verify, 0.0) << "jve's C++ code allocated on the verify path";
+    if (!boringssl_allocates(alg)) EXPECT_EQ(r.mallocs_per_verify, 0.0);
+  }
+}
+
+TEST_F(ZeroAllocation, RejectedTokens) {
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, kid_for(Alg::HS256));
+  const testkit::SigningKey es = testkit::generate_key(Alg::ES256, kid_for(Alg::ES256));
+  const testkit::SigningKey ed = testkit::generate_key(Alg::EdDSA, kid_for(Alg::EdDSA));
+  std::unique_ptr<Verifier> verifier = make_verifier({&hs, &es, &ed});
+  ASSERT_NE(verifier, nullptr);
+  Policy only_es256 = fixed_policy();
+  only_es256.algorithms = AlgSet().add(Alg::ES256);
+  std::unique_ptr<Verifier> es256_only = make_verifier({&hs, &es, &ed}, only_es256);
+  ASSERT_NE(es256_only, nullptr);
+
+  auto tamper_sig = [](std::string t) {
+    const size_t pos = t.rfind('.') + 5;
+    t[pos] = t[pos] == 'A' ? 'B' : 'A';
+    return t;
+  };
+  const std::string hs_token = token_for(hs);
+  std::string bad_b64 = hs_token;
+  bad_b64[5] = '+';  // standard base64, not base64url
+  std::string junk(350, 'x');
+
+  struct Case {
+    const char* name;
+    const Verifier* verifier;
+    std::string token;
+    Status expected;
+    bool must_not_malloc;
+  };
+  const std::vector<Case> cases = {
+      {"bad_signature HS256", verifier.get(), tamper_sig(hs_token), Status::bad_signature, true},
+      {"bad_signature EdDSA", verifier.get(), tamper_sig(token_for(ed)), Status::bad_signature, true},
+      {"bad_signature ES256", verifier.get(), tamper_sig(token_for(es)), Status::bad_signature, false},
+      {"expired HS256", verifier.get(), token_for(hs, kNow - 7200), Status::expired, true},
+      {"bad_base64", verifier.get(), bad_b64, Status::bad_base64, true},
+      {"junk", verifier.get(), junk, Status::malformed, true},
+      {"unknown_kid", verifier.get(),
+       testkit::sign(hs, testkit::header_json(Alg::HS256, "gone"), testkit::realistic_payload(kNow)),
+       Status::key_not_found, true},
+      {"alg_not_allowed", es256_only.get(), hs_token, Status::alg_not_allowed, true},
+  };
+  std::vector<Row> rows;
+  for (const Case& c : cases) rows.push_back(measure(c.name, *c.verifier, c.token));
+  print_table("Allocations: rejected tokens", rows);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(cases[i].name);
+    EXPECT_EQ(rows[i].status, cases[i].expected);
+    EXPECT_TRUE(rows[i].consistent);
+    EXPECT_EQ(rows[i].news_per_verify, 0.0);
+    if (cases[i].must_not_malloc) EXPECT_EQ(rows[i].mallocs_per_verify, 0.0);
+  }
+}
+
+}  // namespace
+}  // namespace jve
+
+// tests/CMakeLists.txt links GTest::gtest without gtest_main: main is here.
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,129 @@
+// testkit.h: key generation and token signing with BoringSSL, for jve's
+// tests, benchmarks and the CLI. Never linked into the engine.
+//
+// The signing side of every algorithm jve verifies, written the plain way
+// (RFC 7515 / RFC 7518 / RFC 8037), so the verifier is tested against an
+// independent producer:
+//   HS*    HMAC-SHA2 with a random secret as long as the hash output
+//   RS*    RSASSA-PKCS1-v1_5
+//   PS*    RSASSA-PSS, MGF1 with the same hash, salt length = hash length
+//   ES*    ECDSA on P-256/P-384/P-521, signature raw r||s of fixed width
+//          (RFC 7518 §3.4), never DER
+//   EdDSA  Ed25519 (RFC 8037)
+//
+// Errors: this is test code. A BoringSSL failure or a misuse (e.g. signing
+// RS256 with an EC key) throws std::runtime_error; nothing here is on a hot
+// path. Keys are immutable after generation and may be shared by threads
+// (BoringSSL keys are thread-safe when nobody mutates them).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <openssl/base.h>
+
+#include "jve/alg.h"
+
+namespace jve::testkit {
+
+// Issuer and audience of realistic_payload(); a Policy that lists them
+// accepts its tokens.
+inline constexpr std::string_view kIssuer = "https://auth.example.com/";
+inline constexpr std::string_view kAudience = "https://api.example.com";
+
+class SigningKey;
+
+// generate_key makes a fresh random key for |alg|: HS* a secret of the hash
+// length, RS*/PS* RSA with |rsa_bits| (e = 65537), ES256/384/512 P-256/384/521,
+// EdDSA Ed25519. Throws std::runtime_error on failure.
+SigningKey generate_key(Alg alg, std::string kid = "", int rsa_bits = 2048);
+
+// load_private_key_pem reads a PEM private key (PKCS#8 "PRIVATE KEY",
+// "RSA PRIVATE KEY" or "EC PRIVATE KEY") for |alg|; nullopt when it does not
+// parse or its type does not fit |alg|.
+std::optional<SigningKey> load_private_key_pem(Alg alg, std::string_view pem,
+                                               std::string kid = "");
+
+// key_from_secret wraps raw HMAC key bytes (any length, so tests can make
+// weak keys); nullopt when |alg| is not HS*.
+std::optional<SigningKey> key_from_secret(Alg alg, std::span<const uint8_t> secret,
+                                          std::string kid = "");
+
+// SigningKey is a private key pinned to one algorithm. Copies share the
+// underlying BoringSSL key (which is never mutated after generation).
+class SigningKey {
+ public:
+  Alg alg = Alg::HS256;
+  std::string kid;  // empty: the JWKs have no "kid"
+
+  // public_jwk returns the public JWK (RFC 7517): kty, kid (when non-empty),
+  // use "sig", alg (when |with_alg|), and the key members (n/e; crv/x/y;
+  // crv/x; k). For HMAC the "public" JWK necessarily holds the secret k.
+  std::string public_jwk(bool with_alg = true) const;
+  // private_jwk adds the private members (d, p, q, dp, dq, qi; d; d).
+  std::string private_jwk(bool with_alg = true) const;
+  // public_pem returns the SubjectPublicKeyInfo PEM ("PUBLIC KEY");
+  // empty for HMAC keys.
+  std::string public_pem() const;
+  // private_pem returns the PKCS#8 PEM ("PRIVATE KEY"); empty for HMAC.
+  std::string private_pem() const;
+  // secret returns the HMAC key bytes; empty for asymmetric keys.
+  std::vector<uint8_t> secret() const { return secret_; }
+
+  // The BoringSSL key (null for HMAC). Shared, never mutated.
+  EVP_PKEY* pkey() const noexcept { return pkey_.get(); }
+
+ private:
+  friend SigningKey generate_key(Alg, std::string, int);
+  friend std::optional<SigningKey> load_private_key_pem(Alg, std::string_view, std::string);
+  friend std::optional<SigningKey> key_from_secret(Alg, std::span<const uint8_t>, std::string);
+  std::shared_ptr<EVP_PKEY> pkey_;
+  std::vector<uint8_t> secret_;
+};
+
+// sign_bytes returns the JWS signature of exactly |signing_input| (raw r||s
+// for ECDSA). Throws when |key| cannot sign its alg.
+std::vector<uint8_t> sign_bytes(const SigningKey& key, std::string_view signing_input);
+
+// sign returns the compact token b64(header).b64(payload).b64(signature),
+// base64url without padding. The JSON texts are used byte for byte.
+std::string sign(const SigningKey& key, std::string_view header_json,
+                 std::string_view payload_json);
+
+// sign_raw_segments signs exactly "header_b64.payload_b64" as given (which
+// need not be valid base64url or JSON) and appends ".signature": for tests of
+// malformed input that must get past the signature check.
+std::string sign_raw_segments(const SigningKey& key, std::string_view header_b64,
+                              std::string_view payload_b64);
+
+// jwks returns {"keys":[...]} with the public JWKs of |keys|.
+std::string jwks(std::initializer_list<const SigningKey*> keys, bool with_alg = true);
+std::string jwks(const std::vector<const SigningKey*>& keys, bool with_alg = true);
+std::string jwks(const std::vector<SigningKey>& keys, bool with_alg = true);
+
+// header_json returns {"alg":...,"typ":...,"kid":...}; typ and kid are left
+// out when empty.
+std::string header_json(Alg alg, std::string_view kid = {}, std::string_view typ = "JWT");
+
+// realistic_payload returns the claims of a typical OAuth access token:
+// iss (kIssuer), sub, aud (kAudience), exp = now + 3600, iat = now,
+// nbf = now, jti, scope, client_id and a few custom claims, padded with a
+// "session" claim to about |target_bytes| (never shorter than the claims
+// themselves). Different |serial| values give different sub and jti.
+std::string realistic_payload(int64_t now, size_t target_bytes = 350, uint64_t serial = 0);
+
+// json_string returns |s| as a quoted JSON string, escaping what RFC 8259
+// requires ('"', '\\', control characters).
+std::string json_string(std::string_view s);
+
+// all_algs lists the 13 algorithms in enum order.
+std::vector<Alg> all_algs();
+
+}  // namespace jve::testkit
