@@ -103,6 +103,9 @@ inline void* counted_aligned_alloc(std::size_t n, std::align_val_t al) {
   void* p = nullptr;
   return posix_memalign(&p, a, n ? n : 1) == 0 ? p : nullptr;
 }
+// Out of line so that GCC, after inlining operator delete into a caller, does
+// not see free() on a pointer from operator new (-Wmismatched-new-delete).
+[[gnu::noinline]] inline void counted_free(void* p) noexcept { std::free(p); }
 }  // namespace jve::bench::detail
 
 void* operator new(std::size_t n) {
@@ -133,16 +136,16 @@ void* operator new(std::size_t n, std::align_val_t al, const std::nothrow_t&) no
 void* operator new[](std::size_t n, std::align_val_t al, const std::nothrow_t&) noexcept {
   return jve::bench::detail::counted_aligned_alloc(n, al);
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete[](void* p) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete(void* p, std::size_t) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete[](void* p, std::size_t) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { jve::bench::detail::counted_free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { jve::bench::detail::counted_free(p); }
 #endif  // JVE_BENCH_DEFINE_COUNTING_NEW

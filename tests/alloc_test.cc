@@ -252,7 +252,9 @@ bool boringssl_allocates(Alg alg) {
 class ZeroAllocation : public testing::Test {
  protected:
   void SetUp() override {
-    if (!JVE_COUNT_ALLOCS) GTEST_SKIP() << "allocation counting is off under sanitizers";
+    if (!JVE_COUNT_ALLOCS) {
+      GTEST_SKIP() << "allocation counting is off under sanitizers";
+    }
   }
 };
 
@@ -265,7 +267,9 @@ TEST_F(ZeroAllocation, CounterSeesNewAndMalloc) {
     std::free(sink);
   });
   EXPECT_GE(c.news, 1u);
-  if (JVE_COUNT_MALLOC) EXPECT_GE(c.mallocs, 3u);
+  if (JVE_COUNT_MALLOC) {
+    EXPECT_GE(c.mallocs, 3u);
+  }
 }
 
 TEST_F(ZeroAllocation, VerifyEveryAlg) {
@@ -284,7 +288,9 @@ TEST_F(ZeroAllocation, VerifyEveryAlg) {
     EXPECT_EQ(r.status, Status::ok);
     EXPECT_TRUE(r.consistent);
     EXPECT_EQ(r.news_per_verify, 0.0) << "jve's C++ code allocated on the verify path";
-    if (!boringssl_allocates(alg)) EXPECT_EQ(r.mallocs_per_verify, 0.0);
+    if (!boringssl_allocates(alg)) {
+      EXPECT_EQ(r.mallocs_per_verify, 0.0);
+    }
   }
 }
 
@@ -336,7 +342,9 @@ TEST_F(ZeroAllocation, RejectedTokens) {
     EXPECT_EQ(rows[i].status, cases[i].expected);
     EXPECT_TRUE(rows[i].consistent);
     EXPECT_EQ(rows[i].news_per_verify, 0.0);
-    if (cases[i].must_not_malloc) EXPECT_EQ(rows[i].mallocs_per_verify, 0.0);
+    if (cases[i].must_not_malloc) {
+      EXPECT_EQ(rows[i].mallocs_per_verify, 0.0);
+    }
   }
 }
 

@@ -182,8 +182,8 @@ TEST_P(TestkitAlg, PemRoundTrips) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllAlgs, TestkitAlg, testing::ValuesIn(all_algs()),
-                         [](const testing::TestParamInfo<Alg>& info) {
-                           return std::string(alg_name(info.param));
+                         [](const testing::TestParamInfo<Alg>& p) {
+                           return std::string(alg_name(p.param));
                          });
 
 TEST(Testkit, OneJwksServesEveryAlg) {

@@ -10,6 +10,7 @@
 # build/ (and build-asan/). Re-running reuses everything already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 mode=${1:-}
 case "$mode" in demo|test) ;; *) echo "usage: bash tools/setup.sh demo|test" >&2; exit 2 ;; esac
 
@@ -55,10 +56,35 @@ if [ "$mode" = demo ]; then
 fi
 
 echo "== build (Release) and tests"
-configure_and_build build -DCMAKE_BUILD_TYPE=Release
+configure_and_build build -DCMAKE_BUILD_TYPE=Release -DJVE_BUILD_FUZZERS=ON
 (cd build && ctest --output-on-failure -j "$jobs")
 
 echo "== build (ASan+UBSan) and tests"
-configure_and_build build-asan -DJVE_SANITIZE=ON -DJVE_BUILD_BENCHMARKS=OFF
+configure_and_build build-asan -DJVE_SANITIZE=ON -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=ON
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
    ctest --output-on-failure -j "$jobs")
+
+# Each fuzzer runs from its seed corpus for a bounded time; a crash, leak,
+# timeout or broken invariant (abort) fails the run and prints the input.
+fuzz_seconds=${JVE_FUZZ_SECONDS:-30}
+echo "== fuzzers (clang + libFuzzer + ASan/UBSan), ${fuzz_seconds}s each"
+configure_and_build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DJVE_BUILD_FUZZERS=ON -DJVE_SANITIZE=ON \
+  -DJVE_BUILD_TESTS=OFF -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_TOOLS=OFF
+for target in fuzz/fuzz_*.cc; do
+  name=$(basename "$target" .cc)
+  work=$(mktemp -d)
+  echo "-- $name"
+  if ! (cd "$work" && "$root/build-fuzz/fuzz/$name" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+          -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" "$root/fuzz/corpus/$name" \
+          > "$work/log" 2>&1); then
+    tail -n 60 "$work/log"
+    for a in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+      [ -f "$a" ] && { echo "reproducer $a (base64):"; base64 -w0 "$a"; echo; }
+    done
+    echo "FUZZER $name FAILED" >&2
+    exit 1
+  fi
+  grep -E "^stat::number_of_executed_units|^Done" "$work/log" | tail -n 2
+  rm -rf "$work"
+done

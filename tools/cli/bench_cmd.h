@@ -9,6 +9,3 @@ namespace jve::cli {
 // table. Exit codes: 0 done, 1 a check failed, 2 usage error.
 int run_bench_command(int argc, char** argv);
 }  // namespace jve::cli
-
-// main.cc calls it unqualified.
-using jve::cli::run_bench_command;

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   }
   const std::string_view cmd = argv[1];
   if (cmd == "verify") return jve::cli::run_verify_command(argc - 1, argv + 1);
-  if (cmd == "bench") return run_bench_command(argc - 1, argv + 1);
+  if (cmd == "bench") return jve::cli::run_bench_command(argc - 1, argv + 1);
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     usage(stdout);
     return 0;

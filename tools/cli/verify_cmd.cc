@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -56,11 +55,20 @@ int usage_error(const std::string& what) {
   return kUsage;
 }
 
+// Reads a whole file; false (with errno set) for anything unreadable,
+// directories included. No exceptions: the CLI maps failures to exit 2.
 bool read_file(const std::string& path, std::string& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return !f.bad();
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  out.clear();
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool ok = !std::ferror(f);
+  const int saved = errno;
+  std::fclose(f);
+  errno = saved;
+  return ok;
 }
 
 std::vector<std::string> split_commas(const std::string& s) {

@@ -436,7 +436,8 @@ std::string header_json(Alg alg, std::string_view kid, std::string_view typ) {
 
 std::string realistic_payload(int64_t now, size_t target_bytes, uint64_t serial) {
   char id[64];
-  std::snprintf(id, sizeof(id), "%016" PRIx64, serial * 0x9E3779B97F4A7C15ull + 0x1234567);
+  std::snprintf(id, sizeof(id), "%016" PRIx64,
+                static_cast<uint64_t>(serial * 0x9E3779B97F4A7C15ull + 0x1234567));
   std::string j = "{";
   add_member(j, "iss", json_string(kIssuer));
   add_member(j, "sub", json_string("user-" + std::to_string(100000 + serial)));
@@ -447,8 +448,7 @@ std::string realistic_payload(int64_t now, size_t target_bytes, uint64_t serial)
   add_member(j, "jti", json_string(std::string("8f14e45f-ceea-4e7a-") + id));
   add_member(j, "scope", "\"openid profile email api:read api:write\"");
   add_member(j, "client_id", "\"web-frontend\"");
-  add_member(j, "email_verified", "true");
-  add_member(j, "roles", "[\"user\",\"billing-viewer\"]");
+  add_member(j, "roles", "[\"user\",\"billing\"]");
   add_member(j, "tenant", "{\"id\":4711,\"region\":\"eu-west-1\"}");
   // The padding claim brings the payload to |target_bytes|: ,"session":"..."}
   // costs 13 bytes around its value.

@@ -114,9 +114,10 @@ std::string header_json(Alg alg, std::string_view kid = {}, std::string_view typ
 
 // realistic_payload returns the claims of a typical OAuth access token:
 // iss (kIssuer), sub, aud (kAudience), exp = now + 3600, iat = now,
-// nbf = now, jti, scope, client_id and a few custom claims, padded with a
-// "session" claim to about |target_bytes| (never shorter than the claims
-// themselves). Different |serial| values give different sub and jti.
+// nbf = now, jti, scope, client_id, roles (array), tenant (object), then a
+// "session" string claim that pads it to exactly |target_bytes|; when the
+// claims alone (~330 bytes) are longer there is no padding. Different
+// |serial| values give different sub, jti and padding.
 std::string realistic_payload(int64_t now, size_t target_bytes = 350, uint64_t serial = 0);
 
 // json_string returns |s| as a quoted JSON string, escaping what RFC 8259

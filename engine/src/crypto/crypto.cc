@@ -138,15 +138,20 @@ Status verify_ecdsa(const KeyMaterial& m, Alg alg, std::string_view msg,
   }
   const Digest d = digest_for(alg, msg);
   // BoringSSL's only public entry point for a parsed (r, s) pair is
-  // ECDSA_do_verify on an ECDSA_SIG, whose two BIGNUMs live on the heap. The
+  // ECDSA_do_verify on an ECDSA_SIG, whose two BIGNUMs live on the heap (the
   // alternative, ECDSA_verify on DER, parses into the same ECDSA_SIG and
-  // re-encodes it to check DER strictness, so it allocates more.
-  bssl::UniquePtr<ECDSA_SIG> es(ECDSA_SIG_new());
-  if (!es || !BN_bin2bn(r, n_len, es->r) || !BN_bin2bn(s, n_len, es->s)) {
+  // re-encodes it to check DER strictness, so it allocates more). A fresh
+  // ECDSA_SIG per call is 5 allocations; instead each thread keeps one and
+  // BN_bin2bn overwrites it, reusing the word arrays once they have grown to
+  // P-521 size. r and s are public values, so nothing secret stays behind.
+  thread_local bssl::UniquePtr<ECDSA_SIG> cached;
+  if (!cached) cached.reset(ECDSA_SIG_new());  // first use on this thread
+  ECDSA_SIG* es = cached.get();
+  if (es == nullptr || !BN_bin2bn(r, n_len, es->r) || !BN_bin2bn(s, n_len, es->s)) {
     ERR_clear_error();
     return Status::internal_error;
   }
-  if (!ECDSA_do_verify(d.bytes, d.len, es.get(), m.ec.get())) {
+  if (!ECDSA_do_verify(d.bytes, d.len, es, m.ec.get())) {
     ERR_clear_error();
     return Status::bad_signature;
   }
