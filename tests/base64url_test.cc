@@ -103,7 +103,7 @@ TEST_P(Base64UrlDecode, RejectsEveryNonCanonicalLastCharacter) {
 
 INSTANTIATE_TEST_SUITE_P(AllKernels, Base64UrlDecode,
                          ::testing::ValuesIn(base64url::available_kernels()),
-                         [](const auto& info) { return std::string(info.param->name); });
+                         [](const auto& param_info) { return std::string(param_info.param->name); });
 
 TEST(Base64UrlDispatch, ScalarIsAlwaysAvailableAndForceable) {
   auto kernels = base64url::available_kernels();

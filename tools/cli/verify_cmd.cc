@@ -104,12 +104,18 @@ void warn_left_out(const KeySet& set, const std::string& file) {
   }
 }
 
-// Builds the key set from a single-key loader's result.
+// Builds the key set from a single-key loader's result. |type| is what the
+// left-out key would have been: an HMAC secret is oct, and the only PEM key
+// jve calls weak is RSA.
 std::optional<KeySet> single_key_set(Result<std::shared_ptr<const Key>> key, const std::string& why,
-                                     const std::string& file) {
+                                     const std::string& file, KeyType type) {
   if (key.ok()) return KeySet({*key});
   if (!can_be_left_out(key.status())) return std::nullopt;
-  KeySet set({}, {KeyIssue{0, std::nullopt, key.status(), why}});
+  KeyIssue issue;
+  issue.status = key.status();
+  issue.why = why;
+  if (type == KeyType::oct || key.status() == Status::weak_key) issue.type = type;
+  KeySet set({}, {std::move(issue)});
   warn_left_out(set, file);
   return set;
 }
@@ -214,11 +220,11 @@ int run_verify_command(int argc, char** argv) {
       warn_left_out(*keys, file);
     }
   } else if (!key_file.empty()) {
-    keys = single_key_set(Key::from_pem(text, {}, &why), why, file);
+    keys = single_key_set(Key::from_pem(text, {}, &why), why, file, KeyType::rsa);
   } else {
     keys = single_key_set(
         Key::from_secret({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, {}, &why), why,
-        file);
+        file, KeyType::oct);
   }
   if (!keys) {
     std::fprintf(stderr, "jve verify: cannot load keys from '%s': %s\n", file.c_str(), why.c_str());

@@ -94,6 +94,7 @@ class Key {
 struct KeyIssue {
   size_t index = 0;                // position in the JWKS "keys" array
   std::optional<std::string> kid;  // when the key named one
+  std::optional<KeyType> type;     // when the key got far enough to tell
   Status status = Status::bad_key;
   std::string why;                 // a sentence naming what is wrong
 };
@@ -117,7 +118,9 @@ class KeySet {
   // |alg| and, when |kid| is given, have exactly that kid. Exactly one
   // candidate is required: none is key_not_found (or the left-out key's own
   // status, or key_alg_mismatch when keys with that kid exist but none fits),
-  // two or more is ambiguous_key. Never allocates; thread-safe.
+  // two or more is ambiguous_key. Without |kid| and with no candidate, a
+  // left-out key whose type fits |alg| gives that key's status (a weak RSA
+  // key for an RS256 token is weak_key). Never allocates; thread-safe.
   [[nodiscard]] Status select(Alg alg, const std::string_view* kid,
                               const Key** out) const noexcept;
 

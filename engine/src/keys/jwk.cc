@@ -164,10 +164,24 @@ Result<Built> oct_from_jwk(const object& obj, std::optional<Alg> alg, std::strin
   return built;
 }
 
+// The key type a JWK claims from kty (and crv), before its members are
+// checked; nullopt for curves jve does not verify with.
+std::optional<KeyType> jwk_key_type(object obj, std::string_view kty) {
+  if (kty == "RSA") return KeyType::rsa;
+  if (kty == "oct") return KeyType::oct;
+  std::string_view crv;
+  if (member_string(obj, "crv", &crv) != Found::string) return std::nullopt;
+  if (kty == "EC" && crv == "P-256") return KeyType::ec_p256;
+  if (kty == "EC" && crv == "P-384") return KeyType::ec_p384;
+  if (kty == "EC" && crv == "P-521") return KeyType::ec_p521;
+  if (kty == "OKP" && crv == "Ed25519") return KeyType::ed25519;
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Key>> key_from_jwk_element(element jwk, std::string* why,
-                                                        std::optional<std::string>* kid_out) {
+                                                        KeyIssue* identity) {
   object obj;
   if (jwk.get_object().get(obj) != simdjson::SUCCESS) {
     return fail(why, Status::bad_key, "a JWK must be a JSON object");
@@ -180,7 +194,7 @@ Result<std::shared_ptr<const Key>> key_from_jwk_element(element jwk, std::string
     case Found::absent: break;
     case Found::string:
       kid.emplace(text);
-      if (kid_out != nullptr) *kid_out = kid;
+      if (identity != nullptr) identity->kid = kid;
       break;
     case Found::wrong_type:
       return fail(why, Status::bad_key, "JWK member \"kid\" is not a string");
@@ -198,6 +212,8 @@ Result<std::shared_ptr<const Key>> key_from_jwk_element(element jwk, std::string
                 "JWK member \"kty\" is " + quoted(kty) +
                     "; jve verifies with RSA, EC, OKP and oct keys");
   }
+
+  if (identity != nullptr) identity->type = jwk_key_type(obj, kty);
 
   // RFC 7517 §4.2: "use" names the intended use; only "sig" verifies.
   switch (member_string(obj, "use", &text)) {

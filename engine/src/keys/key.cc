@@ -199,8 +199,8 @@ Result<std::shared_ptr<const Key>> make_key(Built built, std::optional<std::stri
                                             std::optional<Alg> alg, std::string* why) {
   if (alg && !type_fits(built.type, *alg)) {
     return fail(why, Status::key_alg_mismatch,
-                "alg " + std::string(alg_name(*alg)) + " does not fit a " +
-                    std::string(key_type_name(built.type)) + " key");
+                "the key's alg " + std::string(alg_name(*alg)) + " does not fit its type, " +
+                    std::string(key_type_name(built.type)));
   }
   return std::shared_ptr<const Key>(std::make_shared<const Key>(
       std::move(kid), built.type, alg,

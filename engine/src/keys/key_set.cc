@@ -43,13 +43,14 @@ Result<KeySet> KeySet::from_jwks(std::string_view json, std::string* why) {
   std::vector<std::shared_ptr<const Key>> loaded;
   std::vector<KeyIssue> left_out;
   auto load_one = [&](simdjson::dom::element jwk, size_t index) {
-    std::optional<std::string> kid;
-    std::string reason;
-    auto key = keys::key_from_jwk_element(jwk, &reason, &kid);
+    KeyIssue issue;
+    issue.index = index;
+    auto key = keys::key_from_jwk_element(jwk, &issue.why, &issue);
     if (key.ok()) {
       loaded.push_back(std::move(*key));
     } else {
-      left_out.push_back(KeyIssue{index, std::move(kid), key.status(), std::move(reason)});
+      issue.status = key.status();
+      left_out.push_back(std::move(issue));
     }
   };
 
@@ -107,7 +108,14 @@ Status KeySet::select(Alg alg, const std::string_view* kid, const Key** out) con
     }
     // Two fitting keys and no kid: refuse to guess rather than try each.
     if (fitting > 1) return Status::ambiguous_key;
-    if (fitting == 0) return Status::key_not_found;
+    if (fitting == 0) {
+      // No kid names the intended key; a left-out key that would have fitted
+      // is the likely one, and its status says why it cannot serve.
+      for (const KeyIssue& issue : left_out_) {
+        if (issue.type && keys::type_fits(*issue.type, alg)) return issue.status;
+      }
+      return Status::key_not_found;
+    }
   }
   if (Status s = chosen->check_strength(alg); s != Status::ok) return s;
   *out = chosen;

@@ -57,12 +57,11 @@ Result<Built> build_hmac(std::span<const uint8_t> secret, std::optional<Alg> pin
 Result<std::shared_ptr<const Key>> make_key(Built built, std::optional<std::string> kid,
                                             std::optional<Alg> alg, std::string* why);
 
-// key_from_jwk_element loads one parsed JWK. When the JWK names a string
-// kid, it is written to |*kid_out| even if loading fails, so a KeySet can
-// remember the left-out key by kid.
+// key_from_jwk_element loads one parsed JWK. The JWK's string kid and its
+// key type (when kty and crv name one) are written to |*identity| even if
+// loading fails, so a KeySet can say which key it left out.
 Result<std::shared_ptr<const Key>> key_from_jwk_element(simdjson::dom::element jwk,
-                                                        std::string* why,
-                                                        std::optional<std::string>* kid_out);
+                                                        std::string* why, KeyIssue* identity);
 
 // The deepest JWK / JWKS documents we parse (x5c arrays inside keys inside
 // "keys" are three levels; leave room for extension members).
