@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_printers.h"
+
 #include <random>
 #include <string>
 #include <vector>

@@ -1,6 +1,8 @@
 // Tests for engine/src/crypto: crypto::verify and signature_len for every
 // alg, against signatures made by BoringSSL in the test.
 #include <gtest/gtest.h>
+
+#include "test_printers.h"
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/bytestring.h>

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct RfcVector {
   std::string expected_jwt_reason;
   std::optional<int64_t> now;
 };
+
+// GoogleTest prints parameters in failure messages and test listings; the id
+// says which vector, a byte dump of the struct does not.
+void PrintTo(const RfcVector& v, std::ostream* os) { *os << v.id; }
 
 std::string vectors_path() { return std::string(JVE_TESTDATA_DIR) + "/rfc/jws_vectors.json"; }
 

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_printers.h"
+
 #include "jve/jve.hpp"
 
 namespace jve::testkit {

@@ -14,6 +14,8 @@
 //   shorter than the hash output must be refused at load (weak_key), so the
 //   tests of such groups never reach verify. Both are counted and printed.
 #include <gtest/gtest.h>
+
+#include "test_printers.h"
 #include <simdjson.h>
 
 #include <cstdio>
@@ -36,6 +38,7 @@ struct VectorFile {
   const char* name;
   Alg alg;
 };
+void PrintTo(const VectorFile& f, std::ostream* os) { *os << f.name; }
 
 // Every file shipped in testdata/wycheproof (AllFilesAreListed checks).
 const VectorFile kFiles[] = {

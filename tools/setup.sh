@@ -3,7 +3,8 @@
 #
 #   bash tools/setup.sh demo   install, build, run the main job (jve bench)
 #   bash tools/setup.sh test   install, build, run every test: unit and vector
-#                              tests, then the ASan+UBSan build of the tests
+#                              tests, a short run of every fuzzer, then the
+#                              ASan+UBSan build of the tests
 #
 # Both install what they need with apt-get, build BoringSSL once from Debian's
 # source package into $JVE_CACHE (default /var/cache/jve), and build jve into
@@ -59,11 +60,6 @@ echo "== build (Release) and tests"
 configure_and_build build -DCMAKE_BUILD_TYPE=Release -DJVE_BUILD_FUZZERS=ON
 (cd build && ctest --output-on-failure -j "$jobs")
 
-echo "== build (ASan+UBSan) and tests"
-configure_and_build build-asan -DJVE_SANITIZE=ON -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=ON
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-   ctest --output-on-failure -j "$jobs")
-
 # Each fuzzer runs from its seed corpus for a bounded time; a crash, leak,
 # timeout or broken invariant (abort) fails the run and prints the input.
 fuzz_seconds=${JVE_FUZZ_SECONDS:-30}
@@ -88,3 +84,9 @@ for target in fuzz/fuzz_*.cc; do
   grep -E "^stat::number_of_executed_units|^Done" "$work/log" | tail -n 2
   rm -rf "$work"
 done
+
+# Last, so that CTest's summary is the closing line of the run.
+echo "== build (ASan+UBSan) and tests"
+configure_and_build build-asan -DJVE_SANITIZE=ON -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=ON
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+   ctest --output-on-failure -j "$jobs")
