@@ -277,23 +277,29 @@ Result<std::shared_ptr<const Key>> key_from_jwk_element(element jwk, std::string
   return make_key(std::move(*built), std::move(kid), alg, why);
 }
 
+Status parse_key_document(std::string_view json, std::string_view what, json::StrictParser& parser,
+                          simdjson::padded_string& storage, element& root, std::string* why) {
+  const std::string name(what);
+  switch (json::parse_document(json, kMaxJwkDepth, parser, storage, root)) {
+    case Status::ok: break;
+    case Status::internal_error:
+      return fail(why, Status::internal_error, "could not allocate a JSON parser for the " + name);
+    case Status::duplicate_member:
+      return fail(why, Status::duplicate_member, "the " + name + " names the same member twice in one object");
+    default: return fail(why, Status::bad_json, "the " + name + " is not strict JSON");
+  }
+  if (!root.is_object()) return fail(why, Status::bad_json, "the " + name + " is not a JSON object");
+  return Status::ok;
+}
+
 }  // namespace keys
 
 Result<std::shared_ptr<const Key>> Key::from_jwk(std::string_view json, std::string* why) {
   json::StrictParser parser;
   simdjson::padded_string storage;
   simdjson::dom::element root;
-  if (Status s = json::parse_document(json, keys::kMaxJwkDepth, parser, storage, root);
-      s != Status::ok) {
-    if (s == Status::internal_error) {
-      return keys::fail(why, s, "could not allocate a JSON parser for the JWK");
-    }
-    if (s == Status::duplicate_member) {
-      return keys::fail(why, s, "the JWK names the same member twice");
-    }
-    return keys::fail(why, Status::bad_json, "the JWK is not strict JSON");
-  }
-  if (!root.is_object()) return keys::fail(why, Status::bad_json, "the JWK is not a JSON object");
+  if (Status s = keys::parse_key_document(json, "JWK", parser, storage, root, why); s != Status::ok)
+    return s;
   return keys::key_from_jwk_element(root, why, nullptr);
 }
 

@@ -25,20 +25,9 @@ Result<KeySet> KeySet::from_jwks(std::string_view json, std::string* why) {
   json::StrictParser parser;
   simdjson::padded_string storage;
   simdjson::dom::element root;
-  if (Status s = json::parse_document(json, keys::kMaxJwkDepth, parser, storage, root);
-      s != Status::ok) {
-    if (s == Status::internal_error) {
-      return keys::fail(why, s, "could not allocate a JSON parser for the JWKS");
-    }
-    if (s == Status::duplicate_member) {
-      return keys::fail(why, s, "the JWKS names the same member twice in one object");
-    }
-    return keys::fail(why, Status::bad_json, "the JWKS is not strict JSON");
-  }
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) {
-    return keys::fail(why, Status::bad_json, "the JWKS is not a JSON object");
-  }
+  if (Status s = keys::parse_key_document(json, "JWKS", parser, storage, root, why); s != Status::ok)
+    return s;
+  simdjson::dom::object obj = root.get_object().value_unsafe();
 
   std::vector<std::shared_ptr<const Key>> loaded;
   std::vector<KeyIssue> left_out;

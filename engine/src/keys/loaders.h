@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "crypto/key_material.h"
+#include "json/strict.h"
 #include "jve/alg.h"
 #include "jve/key_set.h"
 #include "jve/result.h"
@@ -62,6 +63,13 @@ Result<std::shared_ptr<const Key>> make_key(Built built, std::optional<std::stri
 // loading fails, so a KeySet can say which key it left out.
 Result<std::shared_ptr<const Key>> key_from_jwk_element(simdjson::dom::element jwk,
                                                         std::string* why, KeyIssue* identity);
+
+// parse_key_document parses a JWK or JWKS document (|what| names it in
+// messages) strictly into |root|, which must be an object: bad_json,
+// duplicate_member or internal_error otherwise.
+Status parse_key_document(std::string_view json, std::string_view what, json::StrictParser& parser,
+                          simdjson::padded_string& storage, simdjson::dom::element& root,
+                          std::string* why);
 
 // The deepest JWK / JWKS documents we parse (x5c arrays inside keys inside
 // "keys" are three levels; leave room for extension members).
