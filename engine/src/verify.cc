@@ -14,9 +14,12 @@ namespace jve {
 namespace detail {
 
 bool ScratchImpl::prepare(size_t max_token_bytes, uint32_t max_depth) noexcept {
-  if (max_token_bytes <= sized_for && header_parser.max_depth() == max_depth &&
-      payload_parser.max_depth() == max_depth)
+  if (max_token_bytes <= sized_for && max_depth <= header_parser.max_depth() &&
+      max_depth <= payload_parser.max_depth())
     return true;
+  // Sizes only grow: a Scratch shared by verifiers with different policies
+  // settles at the largest and then never allocates again.
+  max_token_bytes = std::max(max_token_bytes, sized_for);
   try {
     const size_t decoded = base64url::decoded_max_len(max_token_bytes);
     header.resize(decoded + simdjson::SIMDJSON_PADDING);
@@ -74,7 +77,7 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
   size_t header_len = 0;
   if (Status st = decode_segment(header_b64, s.header, &header_len); st != Status::ok) return st;
   simdjson::dom::element header_root;
-  if (Status st = s.header_parser.parse(s.header.data(), header_len, header_root); st != Status::ok)
+  if (Status st = s.header_parser.parse(s.header.data(), header_len, policy_.max_json_depth, header_root); st != Status::ok)
     return st;
   header = Header{};
   if (Status st = json::read_header(header_root, policy_, header); st != Status::ok) return st;
@@ -114,7 +117,8 @@ Status Verifier::verify(std::string_view token, Scratch& scratch, Claims& out) c
   if (Status st = verify_signed(token, s, out.header, payload); st != Status::ok) return st;
 
   // 7. Payload: strict JSON object, parsed only once the signature holds.
-  if (Status st = s.payload_parser.parse(s.payload.data(), payload.size(), s.payload_root);
+  if (Status st = s.payload_parser.parse(s.payload.data(), payload.size(), policy_.max_json_depth,
+                                             s.payload_root);
       st != Status::ok)
     return st;
   s.bind(out, payload);

@@ -6,8 +6,9 @@ namespace jve::json {
 
 bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
   max_depth = std::clamp<uint32_t>(max_depth, 1, kMaxDepthCeiling);
-  if (capacity <= capacity_ && max_depth == max_depth_) return true;
+  if (capacity <= capacity_ && max_depth <= max_depth_) return true;
   capacity = std::max(capacity, capacity_);
+  max_depth = std::max(max_depth, max_depth_);
   // simdjson counts the document itself as a level, so depth d needs d + 1.
   if (parser_.allocate(capacity, max_depth + 1) != simdjson::SUCCESS) return false;
   // Every member takes at least four bytes ("":0 plus a separator), so this
@@ -18,7 +19,7 @@ bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
   return true;
 }
 
-Status StrictParser::parse(const uint8_t* buf, size_t len,
+Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
                            simdjson::dom::element& root) noexcept {
   if (len > capacity_) return Status::too_large;
   // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and
@@ -28,16 +29,20 @@ Status StrictParser::parse(const uint8_t* buf, size_t len,
   if (err == simdjson::DEPTH_ERROR) return Status::too_deep;
   if (err != simdjson::SUCCESS) return Status::bad_json;
   names_.clear();
-  return check_members(root);
+  return check_members(root, 1, max_depth);
 }
 
-// Depth is bounded by the parser's max_depth, so the recursion is too.
-Status StrictParser::check_members(simdjson::dom::element e) noexcept {
+// |depth| is the nesting level of |e| (the root container is 1). The
+// recursion is bounded by |max_depth|, and simdjson has already refused
+// documents deeper than the parser was sized for.
+Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
+                                   uint32_t max_depth) noexcept {
+  if (depth > max_depth) return Status::too_deep;
   if (e.is_array()) {
     const simdjson::dom::array items = e.get_array().value_unsafe();
     for (simdjson::dom::element child : items) {
       if (child.is_array() || child.is_object()) {
-        if (Status s = check_members(child); s != Status::ok) return s;
+        if (Status s = check_members(child, depth + 1, max_depth); s != Status::ok) return s;
       }
     }
     return Status::ok;
@@ -62,7 +67,7 @@ Status StrictParser::check_members(simdjson::dom::element e) noexcept {
   if (dup) return Status::duplicate_member;
   for (auto field : obj) {
     if (field.value.is_array() || field.value.is_object()) {
-      if (Status s = check_members(field.value); s != Status::ok) return s;
+      if (Status s = check_members(field.value, depth + 1, max_depth); s != Status::ok) return s;
     }
   }
   return Status::ok;
@@ -72,7 +77,7 @@ Status parse_document(std::string_view text, uint32_t max_depth, StrictParser& p
                       simdjson::padded_string& storage, simdjson::dom::element& root) {
   if (!parser.reserve(std::max<size_t>(text.size(), 64), max_depth)) return Status::internal_error;
   storage = simdjson::padded_string(text);
-  return parser.parse(reinterpret_cast<const uint8_t*>(storage.data()), text.size(), root);
+  return parser.parse(reinterpret_cast<const uint8_t*>(storage.data()), text.size(), max_depth, root);
 }
 
 }  // namespace jve::json

@@ -27,25 +27,29 @@ inline constexpr uint32_t kMaxDepthCeiling = 1024;
 
 // StrictParser is a DOM parser plus the buffer the duplicate check sorts
 // member names in. reserve() sizes both for documents up to |capacity|
-// bytes; after that, parse() allocates nothing.
+// bytes and |max_depth| levels; after that, parse() allocates nothing.
+// Sizes only grow, so verifiers with different policies can share one
+// Scratch without reallocating on every switch.
 class StrictParser {
  public:
-  // reserve sizes the parser for |capacity| bytes and |max_depth| levels
-  // (an object holding scalars is depth 1). False if allocation failed.
+  // reserve sizes the parser for at least |capacity| bytes and |max_depth|
+  // levels (an object holding scalars is depth 1; clamped to
+  // kMaxDepthCeiling). False if allocation failed.
   bool reserve(size_t capacity, uint32_t max_depth);
 
   // parse reads |len| bytes at |buf|, which must be followed by
   // SIMDJSON_PADDING readable bytes. Returns ok and the root in |root|, or
-  // bad_json, duplicate_member, too_deep, too_large (len > capacity).
+  // bad_json, duplicate_member, too_deep (nesting beyond |max_depth| or
+  // beyond what reserve() sized for), too_large (len > capacity).
   // |root| stays valid until the next parse on this parser.
-  [[nodiscard]] Status parse(const uint8_t* buf, size_t len,
+  [[nodiscard]] Status parse(const uint8_t* buf, size_t len, uint32_t max_depth,
                              simdjson::dom::element& root) noexcept;
 
   size_t capacity() const noexcept { return capacity_; }
   uint32_t max_depth() const noexcept { return max_depth_; }
 
  private:
-  Status check_members(simdjson::dom::element e) noexcept;
+  Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
 
   simdjson::dom::parser parser_;
   std::vector<std::string_view> names_;  // capacity fixed by reserve()
