@@ -21,7 +21,7 @@ else()
   if(BoringSSL_CRYPTO_LIBRARY)
     message(WARNING
       "\n*** jve: using Debian's android-libboringssl binary. It is built with OPENSSL_SMALL:"
-      "\n*** ES256 verification is about 4x slower than a BoringSSL built from source."
+      "\n*** ES256 verification is 2-4x slower than with a BoringSSL built from source."
       "\n*** Run tools/build-boringssl.sh and pass -DJVE_BORINGSSL_ROOT=<its output>.\n")
   endif()
 endif()
