@@ -1,9 +1,14 @@
 // jve: the command-line tool. Subcommands live one per file.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <string_view>
 
+#include <openssl/err.h>
+
 #include "bench_cmd.h"
+#include "commands.h"
+#include "common.h"
 #include "verify_cmd.h"
 
 namespace {
@@ -13,10 +18,16 @@ void usage(FILE* f) {
       "usage: jve <command> [options]\n"
       "\n"
       "commands:\n"
-      "  verify   verify one token against a JWKS, a PEM key or an HMAC secret\n"
+      "  verify   verify a token (or a file of tokens) against a JWKS, a PEM key or an HMAC secret\n"
+      "  decode   show a token's header and payload without verifying it\n"
+      "  sign     make a signed token from a private key and claims\n"
+      "  keygen   generate a private key (JWK or PEM) and its public JWKS\n"
+      "  jwks     convert PEM keys to JWK, build a JWKS, print thumbprints, check a JWKS\n"
       "  bench    generate keys and tokens for every algorithm and measure tokens/s\n"
       "\n"
-      "Run 'jve <command> --help' for a command's options.\n",
+      "Run 'jve <command> --help' for a command's options.\n"
+      "Exit codes: 0 success, 1 invalid token / check failed, 2 usage or input error,\n"
+      "3 crypto library failure.\n",
       f);
 }
 
@@ -25,16 +36,35 @@ void usage(FILE* f) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     usage(stderr);
-    return 2;
+    return jve::cli::kExitUsage;
   }
   const std::string_view cmd = argv[1];
-  if (cmd == "verify") return jve::cli::run_verify_command(argc - 1, argv + 1);
-  if (cmd == "bench") return jve::cli::run_bench_command(argc - 1, argv + 1);
+  using Run = int (*)(int, char**);
+  Run run = nullptr;
+  if (cmd == "verify") run = jve::cli::run_verify_command;
+  else if (cmd == "bench") run = jve::cli::run_bench_command;
+  else if (cmd == "decode") run = jve::cli::run_decode_command;
+  else if (cmd == "sign") run = jve::cli::run_sign_command;
+  else if (cmd == "keygen") run = jve::cli::run_keygen_command;
+  else if (cmd == "jwks") run = jve::cli::run_jwks_command;
+  if (run != nullptr) {
+    // The signing code (tools/testkit) throws std::runtime_error when
+    // BoringSSL fails; nothing else is expected to throw.
+    try {
+      return run(argc - 1, argv + 1);
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "jve %s: out of memory\n", argv[1]);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "jve %s: internal error: %s\n", argv[1], e.what());
+    }
+    ERR_clear_error();
+    return jve::cli::kExitInternal;
+  }
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     usage(stdout);
-    return 0;
+    return jve::cli::kExitOk;
   }
   std::fprintf(stderr, "jve: unknown command '%s'\n", argv[1]);
   usage(stderr);
-  return 2;
+  return jve::cli::kExitUsage;
 }

@@ -1,6 +1,7 @@
 // `jve verify`: the contract other tools rely on (see README "jve verify").
 #include "verify_cmd.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -10,9 +11,12 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "common.h"
 #include "jve/jve.hpp"
+#include "verify_batch.h"
 
 namespace jve::cli {
 namespace {
@@ -23,7 +27,7 @@ constexpr int kUsage = 2;
 
 constexpr const char kHelp[] =
     "usage: jve verify (--jwks FILE | --key FILE | --secret-file FILE) [options]\n"
-    "                  (TOKEN | - | --token-file FILE)\n"
+    "                  (TOKEN | - | --token-file FILE | --tokens FILE [--threads N] [--quiet])\n"
     "\n"
     "keys (one of):\n"
     "  --jwks FILE          a JWKS or a single JWK (RSA, EC, OKP, oct)\n"
@@ -46,29 +50,22 @@ constexpr const char kHelp[] =
     "  TOKEN                the token; '-' reads it from standard input\n"
     "  --token-file FILE    read the token from FILE\n"
     "  --                   end of options\n"
+    "many tokens:\n"
+    "  --tokens FILE        verify every line of FILE ('-': standard input); print one JSON\n"
+    "                       object per token, in input order:\n"
+    "                       {\"line\":N,\"valid\":true,\"claims\":{...}} or\n"
+    "                       {\"line\":N,\"valid\":false,\"error\":\"expired\",\"message\":\"...\"}\n"
+    "                       blank lines are skipped; a summary goes to stderr\n"
+    "  --threads N          verifying threads (default: the number of CPUs)\n"
+    "  --quiet              no progress bar and no summary on stderr\n"
     "\n"
     "exit: 0 valid (payload on stdout), 1 invalid ('error: <status>: <message>' on stderr),\n"
-    "      2 usage error or unreadable / unparseable key file\n";
+    "      2 usage error or unreadable / unparseable key file\n"
+    "      with --tokens: 0 all valid, 1 any invalid, 2 usage error or unreadable input\n";
 
 int usage_error(const std::string& what) {
   std::fprintf(stderr, "jve verify: %s\n(run 'jve verify --help' for usage)\n", what.c_str());
   return kUsage;
-}
-
-// Reads a whole file; false (with errno set) for anything unreadable,
-// directories included. No exceptions: the CLI maps failures to exit 2.
-bool read_file(const std::string& path, std::string& out) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  out.clear();
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  const bool ok = !std::ferror(f);
-  const int saved = errno;
-  std::fclose(f);
-  errno = saved;
-  return ok;
 }
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -125,7 +122,9 @@ std::optional<KeySet> single_key_set(Result<std::shared_ptr<const Key>> key, con
 int run_verify_command(int argc, char** argv) {
   Policy policy;
   std::string jwks_file, key_file, secret_file, token_file, token;
-  bool have_token = false, jws = false, read_from_argv = false;
+  bool have_token = false, jws = false, read_from_argv = false, quiet = false;
+  std::string tokens_file;
+  std::optional<int64_t> threads;
   std::optional<int64_t> now;
 
   for (int i = 1; i < argc; ++i) {
@@ -192,6 +191,15 @@ int run_verify_command(int argc, char** argv) {
       if (!value(policy.typ) || policy.typ.empty()) return usage_error("--typ needs a value");
     } else if (arg == "--jws") {
       jws = true;
+    } else if (arg == "--tokens") {
+      if (!value(tokens_file) || tokens_file.empty()) return usage_error("--tokens needs a FILE (or -)");
+    } else if (arg == "--threads") {
+      int64_t n;
+      if (!value(v) || !parse_int(v, n) || n < 1 || n > 1024)
+        return usage_error("--threads needs a number from 1 to 1024");
+      threads = n;
+    } else if (arg == "--quiet") {
+      quiet = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return usage_error("unknown option '" + arg + "'");
     } else {
@@ -203,7 +211,14 @@ int run_verify_command(int argc, char** argv) {
 
   const int key_sources = !jwks_file.empty() + !key_file.empty() + !secret_file.empty();
   if (key_sources != 1) return usage_error("give exactly one of --jwks, --key, --secret-file");
-  if (have_token == !token_file.empty()) return usage_error("give exactly one of TOKEN, -, --token-file");
+  if (!tokens_file.empty()) {
+    if (have_token || !token_file.empty())
+      return usage_error("--tokens reads the tokens: give no TOKEN, - or --token-file with it");
+    if (jws) return usage_error("--jws cannot be combined with --tokens");
+  } else {
+    if (threads) return usage_error("--threads goes with --tokens");
+    if (have_token == !token_file.empty()) return usage_error("give exactly one of TOKEN, -, --token-file");
+  }
 
   // Keys.
   std::optional<KeySet> keys;
@@ -251,6 +266,14 @@ int run_verify_command(int argc, char** argv) {
 
   if (now) policy.clock = [t = *now] { return t; };
   Verifier verifier(std::move(policy), std::make_shared<const KeySet>(std::move(*keys)));
+  if (!tokens_file.empty()) {
+    BatchOptions batch;
+    batch.path = tokens_file;
+    batch.quiet = quiet;
+    batch.threads = threads ? static_cast<int>(*threads)
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return run_verify_batch(verifier, batch);
+  }
   Scratch scratch;
   Status st;
   std::string_view out;

@@ -1,0 +1,177 @@
+// End-to-end tests of `jve jwks`: PEM keys and certificates to JWK, a JWKS
+// from several files that `jve verify` then uses, RFC 7638 thumbprints, and
+// the check report with its exit codes.
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <string>
+
+#include "cli_util.h"
+#include "jve/jve.hpp"
+#include "testkit.h"
+
+namespace jve::cli_test {
+namespace {
+
+class CliJwks : public CliFixture {};
+
+// self_signed_cert returns a PEM certificate for |key|'s public key.
+std::string self_signed_cert(const testkit::SigningKey& key) {
+  bssl::UniquePtr<X509> x(X509_new());
+  EXPECT_TRUE(x && X509_set_version(x.get(), X509_VERSION_3) &&
+              ASN1_INTEGER_set(X509_get_serialNumber(x.get()), 1) &&
+              X509_gmtime_adj(X509_getm_notBefore(x.get()), 0) &&
+              X509_gmtime_adj(X509_getm_notAfter(x.get()), 3600) &&
+              X509_set_pubkey(x.get(), key.pkey()));
+  X509_NAME* name = X509_get_subject_name(x.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const uint8_t*>("jve test"), -1, -1, 0);
+  X509_set_issuer_name(x.get(), name);
+  EXPECT_TRUE(X509_sign(x.get(), key.pkey(), EVP_sha256()));
+  bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
+  EXPECT_TRUE(PEM_write_bio_X509(bio.get(), x.get()));
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  BIO_mem_contents(bio.get(), &data, &len);
+  return std::string(reinterpret_cast<const char*>(data), len);
+}
+
+std::string minified(const std::string& pretty) {
+  std::string out;
+  bool in_string = false;
+  for (size_t i = 0; i < pretty.size(); ++i) {
+    const char c = pretty[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\') out += pretty[++i];
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+      out += c;
+    } else if (c != ' ' && c != '\n') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+TEST_F(CliJwks, ConvertsPemKeysAndCertificatesToJwk) {
+  for (Alg alg : {Alg::RS256, Alg::ES256, Alg::ES384, Alg::ES512, Alg::EdDSA}) {
+    SCOPED_TRACE(std::string(alg_name(alg)));
+    const testkit::SigningKey key = testkit::generate_key(alg, "k1");
+    // testkit's public JWK, with the kid given the same way.
+    const std::string expected = key.public_jwk(false);
+    const std::string spki = file("spki.pem", key.public_pem());
+    EXPECT_EQ(minified(ok_out({"jwks", "convert", "--kid", "k1", spki})), expected);
+    // The private PEM gives its public half.
+    const std::string priv = file("priv.pem", key.private_pem());
+    EXPECT_EQ(minified(ok_out({"jwks", "convert", "--kid", "k1", priv})), expected);
+    if (alg != Alg::EdDSA) {
+      const std::string cert = file("cert.pem", self_signed_cert(key));
+      EXPECT_EQ(minified(ok_out({"jwks", "convert", "--kid", "k1", cert})), expected);
+    }
+  }
+}
+
+TEST_F(CliJwks, BuildsAJwksThatVerifyUses) {
+  const testkit::SigningKey rs = testkit::generate_key(Alg::RS256);
+  const testkit::SigningKey ed = testkit::generate_key(Alg::EdDSA);
+  const testkit::SigningKey es = testkit::generate_key(Alg::ES256, "from-json");
+  const std::string rs_pem = file("rs.pem", rs.public_pem());
+  const std::string both = file("both.pem", self_signed_cert(es) + ed.public_pem());
+  const std::string json = file("es.json", "{\"keys\":[" + es.private_jwk() + "]}");
+  const CliResult r = jve({"jwks", "build", "--kid", "rsa-1", rs_pem, both, json});
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "private members left out")) << r.err;
+  EXPECT_FALSE(contains(r.out, "\"d\"")) << r.out;
+  const std::string jwks = file("jwks.json", r.out);
+  // kids: the given one, the thumbprint for the PEM keys without one, and
+  // the JSON key's own.
+  const std::string ed_tp = ok_out({"jwks", "thumbprint", file("ed.pem", ed.public_pem())}).substr(0, 43);
+  const Result<KeySet> set = KeySet::from_jwks(r.out);
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->size(), 4u);  // rsa-1, es thumbprint (cert), ed thumbprint, from-json
+  auto verifies = [&](const testkit::SigningKey& key, Alg alg, const std::string& kid) {
+    const std::string token = testkit::sign(key, testkit::header_json(alg, kid), R"({"exp":4000000000})");
+    return jve({"verify", "--jwks", jwks, token}).exit == 0;
+  };
+  EXPECT_TRUE(verifies(rs, Alg::RS256, "rsa-1"));
+  EXPECT_TRUE(verifies(ed, Alg::EdDSA, ed_tp));
+  EXPECT_TRUE(verifies(es, Alg::ES256, "from-json"));
+  // --alg pins every key and must fit each.
+  EXPECT_TRUE(contains(ok_out({"jwks", "build", "--alg", "RS384", rs_pem}), "\"alg\": \"RS384\""));
+  const CliResult mismatch = jve({"jwks", "build", "--alg", "RS384", both});
+  EXPECT_EQ(mismatch.exit, 2);
+  EXPECT_TRUE(contains(mismatch.err, "RS384 cannot be used with")) << mismatch.err;
+  // convert takes exactly one key.
+  const CliResult two = jve({"jwks", "convert", both});
+  EXPECT_EQ(two.exit, 2);
+  EXPECT_TRUE(contains(two.err, "exactly one key")) << two.err;
+}
+
+TEST_F(CliJwks, PrintsRfc7638Thumbprints) {
+  // RFC 7638 §3.1.
+  const std::string jwk = file("rfc.json", R"({"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"})");
+  EXPECT_EQ(ok_out({"jwks", "thumbprint", jwk}),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs  2011-04-29  RSA 2048  " + jwk + " key #0");
+}
+
+TEST_F(CliJwks, ChecksAJwksAndReportsProblems) {
+  const testkit::SigningKey good = testkit::generate_key(Alg::ES256, "good");
+  const testkit::SigningKey other = testkit::generate_key(Alg::EdDSA, "other");
+  const std::string clean = file("clean.json", testkit::jwks({&good, &other}));
+  CliResult r = jve({"jwks", "check", clean});
+  EXPECT_EQ(r.exit, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "summary: 2 usable, 0 errors, 0 warnings")) << r.out;
+
+  const testkit::SigningKey weak = testkit::generate_key(Alg::RS256, "weak", 1024);
+  const testkit::SigningKey dup1 = testkit::generate_key(Alg::ES256, "dup");
+  const testkit::SigningKey dup2 = testkit::generate_key(Alg::ES384, "dup");
+  const testkit::SigningKey priv = testkit::generate_key(Alg::EdDSA, "priv");
+  std::string enc_jwk = testkit::generate_key(Alg::ES256, "enc").public_jwk();
+  enc_jwk.replace(enc_jwk.find("\"use\":\"sig\""), 11, "\"use\":\"enc\"");
+  const std::string bad = file("bad.json", "{\"keys\":[" + weak.public_jwk() + "," + dup1.public_jwk() + "," +
+                                               dup2.public_jwk() + "," + priv.private_jwk() + "," +
+                                               R"({"kty":"XYZ","kid":"odd"},)" + enc_jwk + "]}");
+  r = jve({"jwks", "check", bad});
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  for (const char* expected :
+       {"kid \"weak\"  RSA 1024", "ERROR   weak_key", "ERROR   duplicate kid: 2 keys share it",
+        "ERROR   private key material (\"d\")", "ERROR   unsupported_key", "WARNING key_not_for_signing", "summary: 3 usable, 5 errors, 1 warning\n"}) {
+    EXPECT_TRUE(contains(r.out, expected)) << expected << "\n" << r.out;
+  }
+  // Two kid-less keys of one type are ambiguous for every kid-less token.
+  const testkit::SigningKey a = testkit::generate_key(Alg::EdDSA), b = testkit::generate_key(Alg::EdDSA);
+  r = jve({"jwks", "check", file("amb.json", testkit::jwks({&a, &b}))});
+  EXPECT_EQ(r.exit, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "ERROR   ambiguous")) << r.out;
+  // An HMAC key only warns (exit 0), unless --strict.
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, "h");
+  const std::string hs_file = file("hs.json", testkit::jwks({&hs}));
+  EXPECT_EQ(jve({"jwks", "check", hs_file}).exit, 0);
+  EXPECT_EQ(jve({"jwks", "check", "--strict", hs_file}).exit, 1);
+
+  // Unreadable and unparseable files: exit 2.
+  for (const std::string& f : {path("missing.json"), dir_, file("g.json", "{\"keys\":"),
+                               file("n.json", R"({"nokeys":1})")}) {
+    SCOPED_TRACE(f);
+    r = jve({"jwks", "check", f});
+    EXPECT_EQ(r.exit, 2);
+    EXPECT_EQ(r.err.rfind("jve jwks: ", 0), 0u) << r.err;
+  }
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"jwks"}, {"jwks", "frob"}, {"jwks", "build"},
+                                             {"jwks", "build", path("missing.pem")},
+                                             {"jwks", "build", file("x.pem", "not a key")},
+                                             {"jwks", "build", "--alg", "XS256", clean}}) {
+    SCOPED_TRACE(args.back());
+    r = jve(args);
+    EXPECT_EQ(r.exit, 2);
+    EXPECT_EQ(r.err.rfind("jve jwks: ", 0), 0u) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace jve::cli_test
