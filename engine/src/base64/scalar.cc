@@ -1,25 +1,9 @@
 // The scalar base64url kernel: the reference every SIMD kernel must match.
-#include <array>
 #include <string>
 
 #include "base64/kernels.h"
 
 namespace jve::base64url {
-namespace {
-
-constexpr char kAlphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr uint8_t kInvalid = 0xFF;
-
-constexpr std::array<uint8_t, 256> make_table() {
-  std::array<uint8_t, 256> t{};
-  for (auto& v : t) v = kInvalid;
-  for (uint8_t i = 0; i < 64; ++i) t[static_cast<uint8_t>(kAlphabet[i])] = i;
-  return t;
-}
-constexpr std::array<uint8_t, 256> kDecode = make_table();
-
-}  // namespace
 
 namespace scalar {
 
@@ -27,33 +11,12 @@ Status decode(const char* in, size_t in_len, uint8_t* out, size_t* out_len) noex
   // A single leftover character carries 6 bits: never a whole byte.
   if (in_len % 4 == 1) return Status::bad_base64;
   const auto* p = reinterpret_cast<const uint8_t*>(in);
-  const size_t full = in_len / 4 * 4;
-  uint8_t* o = out;
-  for (size_t i = 0; i < full; i += 4) {
-    // OR the four lookups: any 0xFF makes the result >= 64, one branch per quad.
-    uint32_t a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]],
-             d = kDecode[p[i + 3]];
-    if ((a | b | c | d) & 0xC0) return Status::bad_base64;
-    uint32_t v = a << 18 | b << 12 | c << 6 | d;
-    o[0] = static_cast<uint8_t>(v >> 16);
-    o[1] = static_cast<uint8_t>(v >> 8);
-    o[2] = static_cast<uint8_t>(v);
-    o += 3;
+  const size_t quads = in_len / 4;
+  if (!decode_quads(p, quads, out)) return Status::bad_base64;
+  if (const size_t rest = in_len % 4; rest != 0 && !decode_last(p + quads * 4, rest, out + quads * 3)) {
+    return Status::bad_base64;
   }
-  const size_t rest = in_len - full;
-  if (rest != 0) {
-    uint32_t a = kDecode[p[full]], b = kDecode[p[full + 1]];
-    uint32_t c = rest == 3 ? kDecode[p[full + 2]] : 0;
-    if ((a | b | c) & 0xC0) return Status::bad_base64;
-    // The unused low bits of the last character must be zero, or two
-    // encodings would decode to the same bytes (RFC 4648 §3.5).
-    if (rest == 2 && (b & 0x0F) != 0) return Status::bad_base64;
-    if (rest == 3 && (c & 0x03) != 0) return Status::bad_base64;
-    uint32_t v = a << 18 | b << 12 | c << 6;
-    *o++ = static_cast<uint8_t>(v >> 16);
-    if (rest == 3) *o++ = static_cast<uint8_t>(v >> 8);
-  }
-  *out_len = static_cast<size_t>(o - out);
+  *out_len = decoded_len(in_len);
   return Status::ok;
 }
 
