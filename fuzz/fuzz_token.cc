@@ -1,7 +1,10 @@
 // Arbitrary bytes through the whole verify path with fixed keys. Invariants
 // beyond "no crash": a token jve accepts must carry a signature that an
 // independent one-shot BoringSSL call also accepts; verifying twice with the
-// same Scratch gives the same status; verify ok implies verify_jws ok.
+// same Scratch gives the same status; verify ok implies verify_jws ok; and
+// the reference verifier (tests/reference) reaches the same verdict (ok or
+// not, and the stage that refused).
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -14,7 +17,11 @@
 #include <openssl/hmac.h>
 #include <openssl/mem.h>
 
+#include <openssl/bytestring.h>
+#include <openssl/evp.h>
+
 #include "jve/jve.hpp"
+#include "reference.h"
 
 namespace {
 
@@ -27,6 +34,7 @@ constexpr char kJwks[] =
 struct Fixture {
   std::unique_ptr<jve::Verifier> verifier;
   std::vector<uint8_t> ed_public;
+  std::vector<jve::reference::Key> ref_keys;
   Fixture() {
     auto set = jve::KeySet::from_jwks(kJwks);
     if (!set.ok() || set->size() != 2) std::abort();
@@ -41,6 +49,23 @@ struct Fixture {
     if (jve::base64url::decode("A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg", ed_public.data(), &n) !=
         jve::Status::ok)
       std::abort();
+    // The same two keys for the reference: the raw secret, and the Ed25519
+    // key as a SubjectPublicKeyInfo.
+    jve::reference::Key hs, ed;
+    hs.kid = "hs";
+    hs.secret.assign(kSecret, kSecret + std::strlen(kSecret));
+    ed.kid = "ed";
+    bssl::UniquePtr<EVP_PKEY> pkey(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, ed_public.data(), 32));
+    bssl::ScopedCBB cbb;
+    uint8_t* der = nullptr;
+    size_t der_len = 0;
+    if (!pkey || !CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), pkey.get()) ||
+        !CBB_finish(cbb.get(), &der, &der_len))
+      std::abort();
+    ed.spki.assign(der, der + der_len);
+    OPENSSL_free(der);
+    ref_keys = {hs, ed};
   }
 };
 
@@ -83,6 +108,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   jve::Claims again;
   if (f.verifier->verify(token, scratch, again) != s) std::abort();
   if (jve::to_string(s) == "unknown") std::abort();
+  const jve::Status want = jve::reference::verify(token, f.ref_keys, f.verifier->policy());
+  if (jve::reference::status_class(s) != jve::reference::status_class(want)) {
+    std::fprintf(stderr, "MISMATCH: jve %s, reference %s\n", std::string(jve::to_string(s)).c_str(),
+                 std::string(jve::to_string(want)).c_str());
+    std::abort();
+  }
   ERR_clear_error();
   return 0;
 }

@@ -1,0 +1,273 @@
+// Shared by fuzz_signed_claims and fuzz_claims_policy: fixed signing keys of
+// each family, the same public keys loaded into jve and into the reference
+// verifier (tests/reference), and one differential run over a token the
+// harness signs itself, so that the header and claims rules behind the
+// signature are reached. Any disagreement prints the case and aborts.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/bytestring.h>
+#include <openssl/curve25519.h>
+#include <openssl/base64.h>
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/mem.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jve/jve.hpp"
+#include "reference.h"
+
+namespace jve_fuzz {
+
+// Embedded, not generated: RSA key generation per process would cost
+// seconds, and fixed keys make every crash reproducible. Test keys only.
+inline constexpr char kRsaPem[] =
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEAx+WOkdPFJ9sM9eqh1PZexKrxIy3jRCG2/sorls4BbGz/WBiQ\n"
+    "Iu0exaoUrJYtcfVbzOA5DE4WM3jqS4FSdBOo0WOmJdLWuNVKX9zr37ZkClAcfHCg\n"
+    "W6j7lOrjyyaz2tn786fUZLyWJAcBcn3yDS1y83u6SLNQCGtr0s6TjlwRm7XZ5mXt\n"
+    "aj5LY9gqhqH18ZoK+wJERSqeapDqrcf2XVVMeTZ/zsF7XlUN4vrLhe32nTOLGuBZ\n"
+    "Xst90NcnZBSqCje9wDLi6+XRQBCh4H0GocmWv56Fh+RFYnBWDyBPvrR3uljmxUJc\n"
+    "ZjTjG2oD+2CEkuOPs4/Q2/w5fAaAlDAvtHAhhwIDAQABAoIBAAaFKgGpsFbyIdnC\n"
+    "SHsOJN3csYwzNU7bRqvIOQ8XMxwFRiLqfNvBc5fWSgxYba0M6BdRAlYGFK/4dAlN\n"
+    "yOcOXnBOBB+xtofwNRfWuJQ4enTiU2Y1CkCod2ROcRWxnSY4pquLlYr098oUYcCz\n"
+    "86Q9ukUk4QOkDaqTTmthikCXfN+Ln9AhxmC+U9xoCYs8c4t3zyLJyYFRQgiN9ZX+\n"
+    "gDpXwvPInikbHxYorV1UoAUoxqZLFexKcgCLfgrruia+70h4+XZZ0j891nmIaVHO\n"
+    "mU3yXDJPzaMekf1agzGOQSMZ4XtWjYVFrLtLfqMJasUslNyBhly380OB9e9qS/5x\n"
+    "OmhMCVECgYEA9q59lIeeeTmTvhrW9qUW+GLLg1Ur1sqUKd3n/6Gy30oQFnN4nVUE\n"
+    "tsp/W+j2YfOvDSqmOyNk02FMBwee0M0bftOAIGGI86NcizmNxrNEArNNSurmJlft\n"
+    "W+0NKvf3HJcabxi3Q5KtbQZriThSrWG5teWOLoUs/QA9VVj9NlM1ZOkCgYEAz3Kj\n"
+    "RC9iO8hRhdtJfJL3Z2QCWEwoDcjx6xd6n30pou35WYq25pXbUKryJxs3Ex3z625J\n"
+    "aXDA2iEXJ0AbjG0FqNSX3OEi5cBI7ILv/q3GB7uFfSrW8p7UgX1veRUZLfaSExlr\n"
+    "M4kiE0yDyrqCXBJW+ZdHsact6SrsFr6BeQR8DO8CgYEA6v6O40/Ox+zxscgfwBbF\n"
+    "Kxnyhco9WQDi5H9g40VHAS+s47Zc0ISNWRTO/t+O1wEtYX2fnfa5tiSaKJg50u+R\n"
+    "oeAZzr8bl/2ny3modgGQaIImv5fGaACbPVc1lBlkbvgDVpJVAypXy+SxzKa7HDBc\n"
+    "mct1BxwXH217ADMmBPp/gwECgYAN8YGh0qGCrSs1mRCua95vN5ykvLGwg4InMBPQ\n"
+    "5oPG7MHmz9kNVKNCH8tY745bHZdIisgqaya7QqAgxkFTxfwsZeWzNfq3gJ4mL4Lc\n"
+    "FmgKGwOU7y01b5GPBpRYih+AJGObHwlClIQS0gDFvpWGhMEN06pA+aCvXHAz8ygW\n"
+    "r0N7RwKBgEifRbcFKYZM5+J4PtYSESehanT7Bqm8/vgpCs2671edHWDTGIgCZFuu\n"
+    "1CAdJyaFsrZgfxVGqwph+JGiL57ClHomX8HH9/eFhFDtuKaAacGfuhmd+SGcFEuC\n"
+    "4XMuG1wUzlg8qoHbSGABHJPI33FIAQBCVAdIDoUkZ/GDa7oDPKci\n"
+    "-----END RSA PRIVATE KEY-----\n";
+inline constexpr char kEcPem[] =
+    "-----BEGIN EC PRIVATE KEY-----\n"
+    "MHcCAQEEIKNpJFDeOEiMJKsMSZQLnq25nmv71s4B5RnyPh52Kqd1oAoGCCqGSM49\n"
+    "AwEHoUQDQgAEdOeZzk2AWkHtzT/fPsQKhGjKk1JnfWcSMN91EFKpFQJVcf1t3+PF\n"
+    "e/KCOj53R4KJdk0YGYia/4+iPTiXGWslLA==\n"
+    "-----END EC PRIVATE KEY-----\n";
+// 64 bytes, so HS256, HS384 and HS512 all accept it.
+inline constexpr char kSecret[] = "jve-fuzz-hmac-secret-0123456789!jve-fuzz-hmac-secret-0123456789!";
+
+// The algorithms the harness signs with.
+enum class SignAlg { hs256, hs384, hs512, rs256, ps256, es256, eddsa };
+inline constexpr int kNumSignAlgs = 7;
+inline std::string_view sign_alg_name(SignAlg a) {
+  constexpr std::string_view kNames[] = {"HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA"};
+  return kNames[static_cast<int>(a)];
+}
+
+// One key set, as jve and as the reference see it.
+struct KeySetPair {
+  std::shared_ptr<const jve::KeySet> jve;
+  std::vector<jve::reference::Key> ref;
+};
+
+class Fixture {
+ public:
+  // Key sets: 0 every key with a kid ("hs", "rs", "es", "ed"); 1 the same
+  // keys without kids; 2 kids, the RSA key pinned to RS256 and a second
+  // HMAC key ("hs2", so kid-less HS tokens are ambiguous).
+  static constexpr int kNumKeySets = 3;
+
+  Fixture() {
+    rsa_ = load(kRsaPem);
+    ec_ = load(kEcPem);
+    uint8_t seed[32];
+    for (int i = 0; i < 32; ++i) seed[i] = static_cast<uint8_t>(i);
+    uint8_t ed_pub[32];
+    ED25519_keypair_from_seed(ed_pub, ed_priv_, seed);
+    bssl::UniquePtr<EVP_PKEY> ed(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, ed_pub, 32));
+    const std::vector<uint8_t> rsa_spki = spki(rsa_.get()), ec_spki = spki(ec_.get()),
+                               ed_spki = spki(ed.get());
+    const std::string secret(kSecret);
+    const std::string secret2 = "a-second-hmac-secret-of-thirty-two-bytes";
+    for (int set = 0; set < kNumKeySets; ++set) {
+      const bool kids = set != 1;
+      std::vector<std::shared_ptr<const jve::Key>> keys;
+      KeySetPair& pair = sets_[set];
+      auto add = [&](const char* kid, std::optional<jve::Alg> alg, const std::vector<uint8_t>& der,
+                     const std::string& hmac) {
+        jve::KeyOptions opt;
+        jve::reference::Key ref;
+        if (kids) opt.kid = kid, ref.kid = kid;
+        opt.alg = alg;
+        if (alg) ref.alg = std::string(jve::alg_name(*alg));
+        jve::Result<std::shared_ptr<const jve::Key>> k =
+            der.empty() ? jve::Key::from_secret(std::span(reinterpret_cast<const uint8_t*>(hmac.data()),
+                                                          hmac.size()), opt)
+                        : jve::Key::from_pem(pem_of(der), opt);
+        if (!k.ok()) std::abort();
+        keys.push_back(*k);
+        ref.secret.assign(hmac.begin(), hmac.end());
+        ref.spki = der;
+        pair.ref.push_back(std::move(ref));
+      };
+      add("hs", std::nullopt, {}, secret);
+      add("rs", set == 2 ? std::optional(jve::Alg::RS256) : std::nullopt, rsa_spki, "");
+      add("es", std::nullopt, ec_spki, "");
+      add("ed", std::nullopt, ed_spki, "");
+      if (set == 2) add("hs2", std::nullopt, {}, secret2);
+      pair.jve = std::make_shared<const jve::KeySet>(std::move(keys));
+    }
+  }
+
+  const KeySetPair& key_set(int i) const { return sets_[i % kNumKeySets]; }
+
+  // sign returns the JWS signature of |input| (raw r||s for ES256).
+  std::vector<uint8_t> sign(SignAlg alg, std::string_view input) const {
+    const auto* msg = reinterpret_cast<const uint8_t*>(input.data());
+    std::vector<uint8_t> sig;
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256(msg, input.size(), digest);
+    switch (alg) {
+      case SignAlg::hs256: case SignAlg::hs384: case SignAlg::hs512: {
+        const EVP_MD* md = alg == SignAlg::hs256 ? EVP_sha256()
+                           : alg == SignAlg::hs384 ? EVP_sha384() : EVP_sha512();
+        uint8_t tag[EVP_MAX_MD_SIZE];
+        unsigned len = 0;
+        if (!HMAC(md, kSecret, sizeof(kSecret) - 1, msg, input.size(), tag, &len)) std::abort();
+        sig.assign(tag, tag + len);
+        break;
+      }
+      case SignAlg::rs256: case SignAlg::ps256: {
+        RSA* rsa = EVP_PKEY_get0_RSA(rsa_.get());
+        sig.resize(RSA_size(rsa));
+        size_t len = 0;
+        unsigned ulen = 0;
+        const bool ok = alg == SignAlg::rs256
+            ? RSA_sign(NID_sha256, digest, sizeof(digest), sig.data(), &ulen, rsa)
+            : RSA_sign_pss_mgf1(rsa, &len, sig.data(), sig.size(), digest, sizeof(digest),
+                                EVP_sha256(), EVP_sha256(), -1);
+        if (!ok) std::abort();
+        break;
+      }
+      case SignAlg::es256: {
+        bssl::UniquePtr<ECDSA_SIG> es(
+            ECDSA_do_sign(digest, sizeof(digest), EVP_PKEY_get0_EC_KEY(ec_.get())));
+        sig.resize(64);
+        if (!es || !BN_bn2bin_padded(sig.data(), 32, es->r) ||
+            !BN_bn2bin_padded(sig.data() + 32, 32, es->s))
+          std::abort();
+        break;
+      }
+      case SignAlg::eddsa:
+        sig.resize(64);
+        if (!ED25519_sign(sig.data(), msg, input.size(), ed_priv_)) std::abort();
+        break;
+    }
+    return sig;
+  }
+
+  // token signs b64(header).b64(payload) with |alg|.
+  std::string token(SignAlg alg, std::string_view header, std::string_view payload) const {
+    std::string t = jve::base64url::encode(header) + "." + jve::base64url::encode(payload);
+    const std::vector<uint8_t> sig = sign(alg, t);
+    return t + "." + jve::base64url::encode(std::span<const uint8_t>(sig));
+  }
+
+ private:
+  static bssl::UniquePtr<EVP_PKEY> load(const char* pem) {
+    bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(pem, -1));
+    bssl::UniquePtr<EVP_PKEY> k(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    if (!k) std::abort();
+    return k;
+  }
+  static std::vector<uint8_t> spki(const EVP_PKEY* k) {
+    bssl::ScopedCBB cbb;
+    uint8_t* der = nullptr;
+    size_t len = 0;
+    if (!CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), k) ||
+        !CBB_finish(cbb.get(), &der, &len))
+      std::abort();
+    std::vector<uint8_t> out(der, der + len);
+    OPENSSL_free(der);
+    return out;
+  }
+  static std::string pem_of(const std::vector<uint8_t>& der) {
+    size_t max = 0;
+    if (!EVP_EncodedLength(&max, der.size())) std::abort();
+    std::string b64(max, '\0');
+    b64.resize(EVP_EncodeBlock(reinterpret_cast<uint8_t*>(b64.data()), der.data(), der.size()));
+    std::string pem = "-----BEGIN PUBLIC KEY-----\n";
+    for (size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+    return pem + "-----END PUBLIC KEY-----\n";
+  }
+
+  bssl::UniquePtr<EVP_PKEY> rsa_, ec_;
+  uint8_t ed_priv_[64];
+  KeySetPair sets_[kNumKeySets];
+};
+
+inline void print_bytes(const char* what, std::string_view s) {
+  std::fprintf(stderr, "%s (%zu bytes): ", what, s.size());
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') std::fputc(c, stderr);
+    else std::fprintf(stderr, "\\x%02x", c);
+  }
+  std::fputc('\n', stderr);
+}
+
+// check verifies |token| with jve and with the reference under |policy| and
+// aborts when the verdicts differ (ok vs not, or the stage that refused), or
+// when an accepted token's claims view disagrees with the reference's tree.
+inline void check(const KeySetPair& keys, const jve::Policy& policy, std::string_view token,
+                  std::string_view header, std::string_view payload) {
+  static jve::Scratch scratch;
+  const jve::Verifier verifier(policy, keys.jve);
+  jve::Claims claims;
+  const jve::Status got = verifier.verify(token, scratch, claims);
+  jve::reference::Value tree;
+  const jve::Status want = jve::reference::verify(token, keys.ref, policy, &tree);
+  const char* violation = nullptr;
+  using jve::reference::status_class;
+  if (status_class(got) != status_class(want)) violation = "verdict differs from the reference";
+  if (got == jve::Status::ok && !violation) {
+    if (claims.json() != payload || claims.header.json != header) violation = "claims view bytes";
+    for (auto [name, value] : {std::pair{"exp", claims.exp}, std::pair{"nbf", claims.nbf},
+                               std::pair{"iat", claims.iat}}) {
+      const jve::reference::Value* v = tree.find(name);
+      if (v == nullptr ? value.has_value() : (!value || *value != v->number))
+        violation = "a NumericDate differs from the reference's reading";
+    }
+    for (auto [name, value] : {std::pair{"iss", claims.iss}, std::pair{"sub", claims.sub},
+                               std::pair{"jti", claims.jti}}) {
+      const jve::reference::Value* v = tree.find(name);
+      if (v == nullptr ? value.has_value() : (!value || *value != v->string))
+        violation = "a string claim differs from the reference's unescaped value";
+    }
+    jve::Jws jws;
+    if (verifier.verify_jws(token, scratch, jws) != jve::Status::ok) violation = "verify_jws";
+  }
+  if (violation) {
+    std::fprintf(stderr, "\nMISMATCH: %s\n  jve: %s  reference: %s\n", violation,
+                 std::string(jve::to_string(got)).c_str(), std::string(jve::to_string(want)).c_str());
+    print_bytes("  header", header);
+    print_bytes("  payload", payload);
+    print_bytes("  token", token);
+    std::abort();
+  }
+  ERR_clear_error();
+}
+
+}  // namespace jve_fuzz
