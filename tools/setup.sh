@@ -3,12 +3,14 @@
 #
 #   bash tools/setup.sh demo   install, build, run the main job (jve bench)
 #   bash tools/setup.sh test   install, build, run every test: unit and vector
-#                              tests, a short run of every fuzzer, then the
-#                              ASan+UBSan build of the tests
+#                              tests, a short run of every fuzzer, the
+#                              threading tests under TSan, then the ASan+UBSan
+#                              build of the tests
 #
 # Both install what they need with apt-get, build BoringSSL once from Debian's
 # source package into $JVE_CACHE (default /var/cache/jve), and build jve into
-# build/ (and build-asan/). Re-running reuses everything already built.
+# build/ (and build-fuzz/, build-tsan/, build-asan/). Re-running reuses
+# everything already built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,7 +23,8 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(build-essential cmake ninja-build pkg-config ca-certificates xz-utils
           clang libclang-rt-14-dev libfuzzer-14-dev
           libsimdjson-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
-          python3 python3-jwt python3-cryptography)
+          python3 python3-jwt python3-cryptography
+          libcli11-dev)  # CLI11: option parsing of jve decode/sign/keygen/jwks (header-only)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -61,29 +64,53 @@ configure_and_build build -DCMAKE_BUILD_TYPE=Release -DJVE_BUILD_FUZZERS=ON
 (cd build && ctest --output-on-failure -j "$jobs")
 
 # Each fuzzer runs from its seed corpus for a bounded time; a crash, leak,
-# timeout or broken invariant (abort) fails the run and prints the input.
+# timeout, differential mismatch with the reference verifier or other broken
+# invariant (abort) fails the run and prints the reproducer. Seven targets at
+# JVE_FUZZ_SECONDS (default 30) each, one after the other: 3.5 minutes of
+# fuzzing plus the build, under the 8 minutes CI allows; the step prints
+# its own duration.
 fuzz_seconds=${JVE_FUZZ_SECONDS:-30}
 echo "== fuzzers (clang + libFuzzer + ASan/UBSan), ${fuzz_seconds}s each"
 configure_and_build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DJVE_BUILD_FUZZERS=ON -DJVE_SANITIZE=ON \
   -DJVE_BUILD_TESTS=OFF -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_TOOLS=OFF
+fuzz_start=$SECONDS
 for target in fuzz/fuzz_*.cc; do
   name=$(basename "$target" .cc)
+  case "$name" in
+    fuzz_base64url) dicts=(base64url); max_len=1024 ;;
+    fuzz_pem) dicts=(pem); max_len=8192 ;;
+    *) dicts=(json jose); max_len=4096 ;;
+  esac
   work=$(mktemp -d)
+  for d in "${dicts[@]}"; do cat "fuzz/dict/$d.dict" >> "$work/dict"; done
   echo "-- $name"
-  if ! (cd "$work" && "$root/build-fuzz/fuzz/$name" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-          -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" "$root/fuzz/corpus/$name" \
-          > "$work/log" 2>&1); then
+  if ! (cd "$work" && "$root/build-fuzz/fuzz/$name" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+          -dict="$work/dict" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+          "$work" "$root/fuzz/corpus/$name" > "$work/log" 2>&1); then
+    grep -B2 -A12 "MISMATCH" "$work/log" || true
     tail -n 60 "$work/log"
     for a in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
       [ -f "$a" ] && { echo "reproducer $a (base64):"; base64 -w0 "$a"; echo; }
     done
-    echo "FUZZER $name FAILED" >&2
+    echo "FUZZER $name FAILED: keep the reproducer in fuzz/corpus/$name/ once fixed" >&2
     exit 1
   fi
-  grep -E "^stat::number_of_executed_units|^Done" "$work/log" | tail -n 2
+  grep -E "^stat::number_of_executed_units|^Done|cov: " "$work/log" | tail -n 2
   rm -rf "$work"
 done
+echo "== fuzzers took $((SECONDS - fuzz_start))s"
+
+# ThreadSanitizer over the tests that share a Verifier, KeyStore or kernel
+# choice between threads.
+echo "== build (TSan) and threading tests"
+# Only jve_thread_tests (the suites with multi-threaded tests) is built: the
+# whole test tree would triple this step's time.
+cmake -S . -B build-tsan -G Ninja "${boringssl_flag[@]}" -DJVE_SANITIZE_THREAD=ON \
+  -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=OFF >/dev/null
+cmake --build build-tsan -j "$jobs" --target jve_thread_tests
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tools/tsan-suppressions.txt" \
+   ctest --output-on-failure -j "$jobs" -R '^tsan\..*(Thread|thread)')
 
 # Last, so that CTest's summary is the closing line of the run.
 echo "== build (ASan+UBSan) and tests"
