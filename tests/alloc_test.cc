@@ -308,11 +308,6 @@ TEST_F(ZeroAllocation, RejectedTokens) {
   std::unique_ptr<Verifier> es256_only = make_verifier({&hs, &es, &ed}, only_es256);
   ASSERT_NE(es256_only, nullptr);
 
-  auto tamper_sig = [](std::string t) {
-    const size_t pos = t.rfind('.') + 5;
-    t[pos] = t[pos] == 'A' ? 'B' : 'A';
-    return t;
-  };
   const std::string hs_token = token_for(hs);
   std::string bad_b64 = hs_token;
   bad_b64[5] = '+';  // standard base64, not base64url
@@ -326,9 +321,9 @@ TEST_F(ZeroAllocation, RejectedTokens) {
     bool must_not_malloc;
   };
   const std::vector<Case> cases = {
-      {"bad_signature HS256", verifier.get(), tamper_sig(hs_token), Status::bad_signature, true},
-      {"bad_signature EdDSA", verifier.get(), tamper_sig(token_for(ed)), Status::bad_signature, true},
-      {"bad_signature ES256", verifier.get(), tamper_sig(token_for(es)), Status::bad_signature, true},
+      {"bad_signature HS256", verifier.get(), testkit::tamper_signature(hs_token), Status::bad_signature, true},
+      {"bad_signature EdDSA", verifier.get(), testkit::tamper_signature(token_for(ed)), Status::bad_signature, true},
+      {"bad_signature ES256", verifier.get(), testkit::tamper_signature(token_for(es)), Status::bad_signature, true},
       {"expired HS256", verifier.get(), token_for(hs, kNow - 7200), Status::expired, true},
       {"bad_base64", verifier.get(), bad_b64, Status::bad_base64, true},
       {"junk", verifier.get(), junk, Status::malformed, true},

@@ -15,12 +15,6 @@ constexpr int64_t kNow = 1700000000;
 
 class CliBatch : public CliFixture {};
 
-std::string tamper_signature(std::string t) {
-  const size_t i = t.rfind('.') + 5;
-  t[i] = t[i] == 'A' ? 'B' : 'A';
-  return t;
-}
-
 std::string summary_line(const char* status, int count) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "  %-20s %d\n", status, count);
@@ -44,7 +38,7 @@ TEST_F(CliBatch, CountsHundredThousandMixedTokens) {
     switch (i % 10) {
       case 6: token = testkit::sign(ed, ed_header, claims); break;
       case 7: token = testkit::sign(hs, hs_header, claims); expect[i] = "expired"; break;
-      case 8: token = tamper_signature(testkit::sign(hs, hs_header, claims)); expect[i] = "bad_signature"; break;
+      case 8: token = testkit::tamper_signature(testkit::sign(hs, hs_header, claims)); expect[i] = "bad_signature"; break;
       case 9:
         if (i % 20 == 9) {
           token = "not-a-token-" + std::to_string(i);
@@ -121,7 +115,7 @@ TEST_F(CliBatch, ReadsStandardInputSkipsBlankLinesAndExitsZeroWhenAllValid) {
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
   // One invalid token: exit 1, with its error and message.
-  r = jve(quiet, t1 + "\n" + tamper_signature(t2) + "\n");
+  r = jve(quiet, t1 + "\n" + testkit::tamper_signature(t2) + "\n");
   EXPECT_EQ(r.exit, 1);
   EXPECT_TRUE(contains(r.out, "{\"line\":2,\"valid\":false,\"error\":\"bad_signature\",\"message\":\"" +
                                   std::string(message(Status::bad_signature)) + "\"}\n"))

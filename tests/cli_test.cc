@@ -3,97 +3,34 @@
 // Contract: tools/cli/verify_cmd.cc (exit 0 valid + payload on stdout, 1
 // invalid + one line "error: <status>: <message>" on stderr, 2 usage error or
 // unreadable / unparseable key file).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "cli_util.h"
 #include "jve/jve.hpp"
 #include "testkit.h"
 
 namespace jve {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr int64_t kNow = 1700000000;
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-struct CliRun {
-  int exit = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
+using cli_test::CliResult;
 
 // The error line the CLI prints for |s|.
 std::string error_line(Status s) {
   return "error: " + std::string(to_string(s)) + ": " + std::string(message(s)) + "\n";
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public cli_test::CliFixture {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/jve_cli_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  // file writes |content| to a new file in the temp dir and returns its path.
-  std::string file(const std::string& name, const std::string& content) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream f(path, std::ios::binary);
-    f << content;
-    EXPECT_TRUE(f.good()) << path;
-    return path;
-  }
-
   // verify runs `jve verify ARGS...` with |stdin_data| on standard input.
-  CliRun verify(const std::vector<std::string>& args, const std::string& stdin_data = "") {
-    const std::string in = file("stdin_" + std::to_string(runs_), stdin_data);
-    const std::string out = dir_ + "/stdout_" + std::to_string(runs_);
-    const std::string err = dir_ + "/stderr_" + std::to_string(runs_);
-    ++runs_;
-    std::string cmd = quote(JVE_CLI) + " verify";
-    for (const std::string& a : args) {
-      cmd += ' ';
-      cmd += quote(a);
-    }
-    cmd += " <";
-    cmd += quote(in);
-    cmd += " >";
-    cmd += quote(out);
-    cmd += " 2>";
-    cmd += quote(err);
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exit = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+  CliResult verify(const std::vector<std::string>& args, const std::string& stdin_data = "") {
+    std::vector<std::string> all = {"verify"};
+    all.insert(all.end(), args.begin(), args.end());
+    return jve(all, stdin_data);
   }
 
   // policy_args: the options under which testkit::realistic_payload(kNow)
@@ -108,17 +45,7 @@ class CliTest : public ::testing::Test {
     return a;
   }
 
-  std::string dir_;
-  int runs_ = 0;
 };
-
-std::string tamper_signature(const std::string& token) {
-  std::string t = token;
-  const size_t dot = t.rfind('.');
-  const size_t i = dot + 1 + (t.size() - dot - 1) / 2;
-  t[i] = t[i] == 'A' ? 'B' : 'A';
-  return t;
-}
 
 TEST_F(CliTest, PrintsPayloadOfValidTokens) {
   for (Alg alg : {Alg::HS256, Alg::RS256, Alg::PS384, Alg::ES256, Alg::ES512, Alg::EdDSA}) {
@@ -127,7 +54,7 @@ TEST_F(CliTest, PrintsPayloadOfValidTokens) {
     const std::string jwks = file("jwks.json", testkit::jwks({&key}));
     const std::string payload = testkit::realistic_payload(kNow);
     const std::string token = testkit::sign(key, testkit::header_json(alg, key.kid), payload);
-    const CliRun r = verify(cat({"--jwks", jwks, token}, policy_args()));
+    const CliResult r = verify(cat({"--jwks", jwks, token}, policy_args()));
     EXPECT_EQ(r.exit, 0) << r.err;
     EXPECT_EQ(r.out, payload + "\n");
     EXPECT_EQ(r.err, "");
@@ -141,7 +68,7 @@ TEST_F(CliTest, RejectsTamperedTokenWithBadSignature) {
     const std::string jwks = file("jwks.json", testkit::jwks({&key}));
     const std::string token =
         testkit::sign(key, testkit::header_json(alg, "k1"), testkit::realistic_payload(kNow));
-    const CliRun r = verify(cat({"--jwks", jwks, tamper_signature(token)}, policy_args()));
+    const CliResult r = verify(cat({"--jwks", jwks, testkit::tamper_signature(token)}, policy_args()));
     EXPECT_EQ(r.exit, 1);
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err, error_line(Status::bad_signature));
@@ -155,7 +82,7 @@ TEST_F(CliTest, RejectsExpiredTokenAtGivenNow) {
       testkit::sign(key, testkit::header_json(Alg::ES256, "k1"), testkit::realistic_payload(kNow));
   const std::string iss(testkit::kIssuer), aud(testkit::kAudience);
   // exp = kNow + 3600: valid one second before, expired at exp.
-  CliRun r = verify({"--jwks", jwks, "--iss", iss, "--aud", aud, "--now", std::to_string(kNow + 3599),
+  CliResult r = verify({"--jwks", jwks, "--iss", iss, "--aud", aud, "--now", std::to_string(kNow + 3599),
                   token});
   EXPECT_EQ(r.exit, 0) << r.err;
   r = verify({"--jwks", jwks, "--iss", iss, "--aud", aud, "--now", std::to_string(kNow + 3600),
@@ -178,7 +105,7 @@ TEST_F(CliTest, ReadsTokenFromStdinWithTrailingNewline) {
   const std::string jwks = file("jwks.json", testkit::jwks({&key}));
   const std::string payload = testkit::realistic_payload(kNow);
   const std::string token = testkit::sign(key, testkit::header_json(Alg::RS256, "k1"), payload);
-  CliRun r = verify(cat({"--jwks", jwks, "-"}, policy_args()), token + "\n");
+  CliResult r = verify(cat({"--jwks", jwks, "-"}, policy_args()), token + "\n");
   EXPECT_EQ(r.exit, 0) << r.err;
   EXPECT_EQ(r.out, payload + "\n");
   r = verify(cat({"--jwks", jwks, "-"}, policy_args()), token + "\r\n");
@@ -197,7 +124,7 @@ TEST_F(CliTest, ReadsTokenFromTokenFile) {
   const std::string payload = testkit::realistic_payload(kNow);
   const std::string token = testkit::sign(key, testkit::header_json(Alg::PS256, "k1"), payload);
   const std::string token_file = file("token.txt", token + "\n");
-  CliRun r = verify(cat({"--jwks", jwks, "--token-file", token_file}, policy_args()));
+  CliResult r = verify(cat({"--jwks", jwks, "--token-file", token_file}, policy_args()));
   EXPECT_EQ(r.exit, 0) << r.err;
   EXPECT_EQ(r.out, payload + "\n");
   // A token and --token-file together are a usage error.
@@ -208,7 +135,7 @@ TEST_F(CliTest, ReadsTokenFromTokenFile) {
 TEST_F(CliTest, ExitsTwoOnUnreadableTokenFile) {
   const testkit::SigningKey key = testkit::generate_key(Alg::HS256, "k1");
   const std::string jwks = file("jwks.json", testkit::jwks({&key}));
-  CliRun r = verify(cat({"--jwks", jwks, "--token-file", dir_ + "/no-such-token"}, policy_args()));
+  CliResult r = verify(cat({"--jwks", jwks, "--token-file", dir_ + "/no-such-token"}, policy_args()));
   EXPECT_EQ(r.exit, 2);
   EXPECT_NE(r.err.find("cannot read token file"), std::string::npos) << r.err;
   // A directory is not a readable token file either.
@@ -224,7 +151,7 @@ TEST_F(CliTest, VerifiesWithPemPublicKey) {
     ASSERT_NE(key.public_pem().find("-----BEGIN PUBLIC KEY-----"), std::string::npos);
     const std::string payload = testkit::realistic_payload(kNow);
     const std::string token = testkit::sign(key, testkit::header_json(alg), payload);
-    CliRun r = verify(cat({"--key", pem, token}, policy_args()));
+    CliResult r = verify(cat({"--key", pem, token}, policy_args()));
     EXPECT_EQ(r.exit, 0) << r.err;
     EXPECT_EQ(r.out, payload + "\n");
     // A key from PEM has no kid; a token naming one does not find it
@@ -242,7 +169,7 @@ TEST_F(CliTest, VerifiesWithSecretFile) {
   const std::string secret_file = file("secret.bin", std::string(secret.begin(), secret.end()));
   const std::string payload = testkit::realistic_payload(kNow);
   const std::string token = testkit::sign(key, testkit::header_json(Alg::HS256), payload);
-  CliRun r = verify(cat({"--secret-file", secret_file, token}, policy_args()));
+  CliResult r = verify(cat({"--secret-file", secret_file, token}, policy_args()));
   EXPECT_EQ(r.exit, 0) << r.err;
   EXPECT_EQ(r.out, payload + "\n");
   // Another secret: bad signature.
@@ -260,7 +187,7 @@ TEST_F(CliTest, PrintsRawPayloadBytesWithJws) {
   const std::string jwks = file("jwks.json", testkit::jwks({&key}));
   const std::string payload = "not JSON:\n\x01\x7f binary \xff\xfe bytes!";
   const std::string token = testkit::sign(key, testkit::header_json(Alg::ES256, "k1", ""), payload);
-  CliRun r = verify({"--jwks", jwks, "--jws", token});
+  CliResult r = verify({"--jwks", jwks, "--jws", token});
   EXPECT_EQ(r.exit, 0) << r.err;
   EXPECT_EQ(r.out, payload);  // exactly the bytes, no newline added
   EXPECT_EQ(r.err, "");
@@ -269,7 +196,7 @@ TEST_F(CliTest, PrintsRawPayloadBytesWithJws) {
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(r.err, error_line(Status::bad_json));
   // --jws still checks the signature.
-  r = verify({"--jwks", jwks, "--jws", tamper_signature(token)});
+  r = verify({"--jwks", jwks, "--jws", testkit::tamper_signature(token)});
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(r.err, error_line(Status::bad_signature));
 }
@@ -279,7 +206,7 @@ TEST_F(CliTest, RequireNoneAcceptsTokenWithoutExp) {
   const std::string jwks = file("jwks.json", testkit::jwks({&key}));
   const std::string payload = R"({"sub":"user-1","scope":"read"})";
   const std::string token = testkit::sign(key, testkit::header_json(Alg::EdDSA, "k1"), payload);
-  CliRun r = verify({"--jwks", jwks, token});
+  CliResult r = verify({"--jwks", jwks, token});
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(r.err, error_line(Status::missing_claim));
   r = verify({"--jwks", jwks, "--require", "none", token});
@@ -298,7 +225,7 @@ TEST_F(CliTest, AlgOptionRestrictsAlgorithms) {
   const std::string jwks = file("jwks.json", testkit::jwks({&key}));
   const std::string token =
       testkit::sign(key, testkit::header_json(Alg::ES256, "k1"), testkit::realistic_payload(kNow));
-  CliRun r = verify(cat({"--jwks", jwks, "--alg", "RS256,PS256", token}, policy_args()));
+  CliResult r = verify(cat({"--jwks", jwks, "--alg", "RS256,PS256", token}, policy_args()));
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(r.err, error_line(Status::alg_not_allowed));
   r = verify(cat({"--jwks", jwks, "--alg", "RS256,ES256", token}, policy_args()));
@@ -317,7 +244,7 @@ TEST_F(CliTest, RejectsIssuerAndAudienceMismatch) {
       testkit::sign(key, testkit::header_json(Alg::RS512, "k1"), testkit::realistic_payload(kNow));
   const std::string now = std::to_string(kNow);
   const std::string iss(testkit::kIssuer), aud(testkit::kAudience);
-  CliRun r = verify({"--jwks", jwks, "--now", now, "--iss", "https://other.example.com/", "--aud",
+  CliResult r = verify({"--jwks", jwks, "--now", now, "--iss", "https://other.example.com/", "--aud",
                   aud, token});
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(r.err, error_line(Status::bad_issuer));
@@ -357,7 +284,7 @@ TEST_F(CliTest, ExitsTwoOnUsageErrors) {
     std::string shown;
     for (const auto& a : args) shown += (a.size() > 40 ? a.substr(0, 37) + "..." : a) + " ";
     SCOPED_TRACE(shown);
-    const CliRun r = verify(args);
+    const CliResult r = verify(args);
     EXPECT_EQ(r.exit, 2) << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_EQ(r.err.rfind("jve verify: ", 0), 0u) << r.err;
@@ -370,7 +297,7 @@ TEST_F(CliTest, ExitsTwoOnUnreadableKeyFile) {
       testkit::sign(key, testkit::header_json(Alg::HS256, "k1"), testkit::realistic_payload(kNow));
   for (const char* opt : {"--jwks", "--key", "--secret-file"}) {
     SCOPED_TRACE(opt);
-    const CliRun r = verify(cat({opt, dir_ + "/does-not-exist.json", token}, policy_args()));
+    const CliResult r = verify(cat({opt, dir_ + "/does-not-exist.json", token}, policy_args()));
     EXPECT_EQ(r.exit, 2);
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("cannot read key file"), std::string::npos) << r.err;
@@ -379,7 +306,7 @@ TEST_F(CliTest, ExitsTwoOnUnreadableKeyFile) {
   // reading it fails).
   for (const char* opt : {"--jwks", "--key", "--secret-file"}) {
     SCOPED_TRACE(std::string(opt) + " DIR");
-    const CliRun r = verify(cat({opt, dir_, token}, policy_args()));
+    const CliResult r = verify(cat({opt, dir_, token}, policy_args()));
     EXPECT_EQ(r.exit, 2) << r.err;
   }
 }
@@ -392,12 +319,12 @@ TEST_F(CliTest, ExitsTwoOnGarbageKeys) {
        {std::string("this is not json"), std::string("{\"keys\":[{\"kty\":\"EC\""),
         std::string("{\"keys\":42}"), std::string("[1,2,3]")}) {
     SCOPED_TRACE(garbage);
-    const CliRun r = verify(cat({"--jwks", file("garbage.json", garbage), token}, policy_args()));
+    const CliResult r = verify(cat({"--jwks", file("garbage.json", garbage), token}, policy_args()));
     EXPECT_EQ(r.exit, 2) << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("cannot load keys"), std::string::npos) << r.err;
   }
-  const CliRun r = verify(cat({"--key", file("garbage.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+  const CliResult r = verify(cat({"--key", file("garbage.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n"
                                                         "-----END PUBLIC KEY-----\n"),
                             token},
                            policy_args()));
@@ -410,7 +337,7 @@ TEST_F(CliTest, WarnsAboutWeakRsaKeyAndRejectsItsToken) {
   const std::string jwks = file("jwks.json", testkit::jwks({&weak}));
   const std::string token = testkit::sign(weak, testkit::header_json(Alg::RS256, "weak-1024"),
                                           testkit::realistic_payload(kNow));
-  const CliRun r = verify(cat({"--jwks", jwks, token}, policy_args()));
+  const CliResult r = verify(cat({"--jwks", jwks, token}, policy_args()));
   EXPECT_EQ(r.exit, 1);
   EXPECT_EQ(r.out, "");
   // Two lines: the load-time warning naming the key, then the verdict.
@@ -433,7 +360,7 @@ TEST_F(CliTest, WarnsAboutWeakPemKeyAndRejectsItsToken) {
   const std::string pem = file("weak.pem", weak.public_pem());
   const std::string no_kid =
       testkit::sign(weak, testkit::header_json(Alg::RS256), testkit::realistic_payload(kNow));
-  const CliRun p = verify(cat({"--key", pem, no_kid}, policy_args()));
+  const CliResult p = verify(cat({"--key", pem, no_kid}, policy_args()));
   EXPECT_EQ(p.exit, 1) << p.err;
   EXPECT_EQ(p.err.rfind("warning: ", 0), 0u) << p.err;
   const size_t pnl = p.err.find('\n');
@@ -446,7 +373,7 @@ TEST_F(CliTest, TreatsDoubleDashArgumentAsToken) {
   const std::string jwks = file("jwks.json", testkit::jwks({&key}));
   const std::string payload = testkit::realistic_payload(kNow);
   const std::string token = testkit::sign(key, testkit::header_json(Alg::HS384, "k1"), payload);
-  CliRun r = verify(cat(policy_args(), {"--jwks", jwks, "--", token}));
+  CliResult r = verify(cat(policy_args(), {"--jwks", jwks, "--", token}));
   EXPECT_EQ(r.exit, 0) << r.err;
   EXPECT_EQ(r.out, payload + "\n");
   // After "--" an option-looking argument is the token (and so invalid).
@@ -456,7 +383,7 @@ TEST_F(CliTest, TreatsDoubleDashArgumentAsToken) {
 }
 
 TEST_F(CliTest, PrintsHelpAndExitsZero) {
-  const CliRun r = verify({"--help"});
+  const CliResult r = verify({"--help"});
   EXPECT_EQ(r.exit, 0);
   EXPECT_NE(r.out.find("usage: jve verify"), std::string::npos);
   EXPECT_EQ(r.err, "");

@@ -263,15 +263,6 @@ TEST_F(InteropTest, LeavesOutPyJwtWeakKeysAtLoad) {
   EXPECT_EQ(checked, 2);
 }
 
-// Flips one character in the middle of the signature segment.
-std::string tamper_signature(const std::string& token) {
-  std::string t = token;
-  const size_t dot = t.rfind('.');
-  const size_t i = dot + 1 + (t.size() - dot - 1) / 2;
-  t[i] = t[i] == 'A' ? 'B' : 'A';
-  return t;
-}
-
 TEST_F(InteropTest, PyJwtAcceptsTestkitTokensForEveryAlg) {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));  // PyJWT reads the real clock
   std::ostringstream in;
@@ -290,7 +281,7 @@ TEST_F(InteropTest, PyJwtAcceptsTestkitTokensForEveryAlg) {
     jve_checks.emplace_back(token, jwks);
     for (const auto& [case_name, tok, valid] :
          {std::tuple<std::string, std::string, bool>{"valid_" + name, token, true},
-          std::tuple<std::string, std::string, bool>{"tampered_" + name, tamper_signature(token),
+          std::tuple<std::string, std::string, bool>{"tampered_" + name, testkit::tamper_signature(token),
                                                      false}}) {
       in << (first ? "" : ",") << "{\"name\":" << testkit::json_string(case_name)
          << ",\"alg\":" << testkit::json_string(name) << ",\"token\":" << testkit::json_string(tok)

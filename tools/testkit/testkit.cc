@@ -494,4 +494,12 @@ std::vector<Alg> all_algs() {
   return out;
 }
 
+std::string tamper_signature(std::string token) {
+  const size_t dot = token.rfind('.');
+  if (dot == std::string::npos || dot + 1 >= token.size()) return token + "A";
+  const size_t i = dot + 1 + (token.size() - dot - 1) / 2;
+  token[i] = token[i] == 'A' ? 'B' : 'A';
+  return token;
+}
+
 }  // namespace jve::testkit

@@ -120,6 +120,11 @@ std::string header_json(Alg alg, std::string_view kid = {}, std::string_view typ
 // |serial| values give different sub, jti and padding.
 std::string realistic_payload(int64_t now, size_t target_bytes = 350, uint64_t serial = 0);
 
+// tamper_signature flips one character in the middle of |token|'s signature
+// segment ('A' <-> other), so the token keeps its shape and fails only the
+// signature check.
+std::string tamper_signature(std::string token);
+
 // json_string returns |s| as a quoted JSON string, escaping what RFC 8259
 // requires ('"', '\\', control characters).
 std::string json_string(std::string_view s);
