@@ -13,7 +13,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -26,6 +28,7 @@
 #include "jve/key_set.h"
 #include "jve/policy.h"
 #include "jve/verifier.h"
+#include "peers/workload.h"
 #include "testkit.h"
 
 namespace jve::bench {
@@ -33,12 +36,18 @@ namespace jve::bench {
 // g_new_calls counts every replaced operator new call in the process.
 // Relaxed: the benchmarks read it from the thread that allocates.
 inline std::atomic<uint64_t> g_new_calls{0};
+// t_new_calls counts the calls made by the current thread, so a benchmark
+// run with ->Threads(n) reports each thread's own allocations (Google
+// Benchmark sums the threads' counters and divides by all iterations).
+// Constant-initialised and trivially destructible: safe inside operator new.
+inline thread_local uint64_t t_new_calls = 0;
 
 inline uint64_t new_calls() noexcept { return g_new_calls.load(std::memory_order_relaxed); }
+inline uint64_t thread_new_calls() noexcept { return t_new_calls; }
 
 // The fixed "now" of every benchmark: tokens and policies never depend on the
 // wall clock, so a run is reproducible and never crosses an exp.
-inline constexpr int64_t kNow = 1'700'000'000;
+inline constexpr int64_t kNow = workload::kNow;
 
 // bench_policy accepts testkit::realistic_payload(kNow) tokens.
 inline Policy bench_policy() {
@@ -74,15 +83,63 @@ inline std::string tamper_char(std::string token, size_t pos) {
   return token;
 }
 
-// set_alloc_counter reports the operator new calls since |new_calls_before|
-// per iteration.
+// set_alloc_counter reports this thread's operator new calls since
+// |new_calls_before| (a thread_new_calls() value) per iteration.
 inline void set_alloc_counter(benchmark::State& state, uint64_t new_calls_before) {
   state.counters["allocs_per_token"] = benchmark::Counter(
-      static_cast<double>(new_calls() - new_calls_before), benchmark::Counter::kAvgIterations);
+      static_cast<double>(thread_new_calls() - new_calls_before),
+      benchmark::Counter::kAvgIterations);
 }
 
 inline void set_kernel_label(benchmark::State& state) {
   state.SetLabel(std::string("base64=") + base64url::active_kernel().name);
+}
+
+// The payload size of the BM_Verify/<ALG>/large tokens.
+inline constexpr size_t kLargePayloadBytes = workload::kLargePayloadBytes;
+
+// One key, its tokens and one verifier per algorithm, built on first use and
+// kept for the whole run (RSA key generation is slow, and Google Benchmark
+// calls each function several times). Shared by every bench_*.cc file.
+struct AlgFixture {
+  testkit::SigningKey key;
+  std::string token;        // realistic header, ~350-byte payload
+  std::string large_token;  // same header, kLargePayloadBytes payload
+  std::unique_ptr<Verifier> verifier;
+};
+
+inline std::string kid_for(Alg alg) { return workload::kid_for(alg_name(alg)); }
+
+// fixture is thread-safe (benchmarks run with ->Threads(n) call it from
+// every thread).
+inline const AlgFixture& fixture(Alg alg) {
+  static std::mutex mu;
+  static std::map<Alg, std::unique_ptr<AlgFixture>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  std::unique_ptr<AlgFixture>& f = cache[alg];
+  if (!f) {
+    f = std::make_unique<AlgFixture>();
+    f->key = testkit::generate_key(alg, kid_for(alg));
+    const std::string header = testkit::header_json(alg, f->key.kid);
+    const std::string payload = testkit::realistic_payload(kNow);
+    const std::string large = testkit::realistic_payload(kNow, kLargePayloadBytes);
+    // jve_bench_peers builds its tokens from peers/workload.h: same bytes.
+    if (header != workload::header_json(alg_name(alg), f->key.kid) ||
+        payload != workload::realistic_payload(kNow) ||
+        large != workload::realistic_payload(kNow, kLargePayloadBytes)) {
+      throw std::runtime_error("bench/peers/workload.h no longer matches tools/testkit");
+    }
+    f->token = testkit::sign(f->key, header, payload);
+    f->large_token = testkit::sign(f->key, header, large);
+    f->verifier = make_verifier({&f->key});
+  }
+  return *f;
+}
+
+// status_error formats a "what: expected X, got Y" message for SkipWithError.
+inline std::string status_error(std::string_view what, Status expected, Status got) {
+  return std::string(what) + ": expected " + std::string(to_string(expected)) + ", got " +
+         std::string(to_string(got));
 }
 
 }  // namespace jve::bench
@@ -94,10 +151,12 @@ inline void set_kernel_label(benchmark::State& state) {
 namespace jve::bench::detail {
 inline void* counted_alloc(std::size_t n) {
   g_new_calls.fetch_add(1, std::memory_order_relaxed);
+  ++t_new_calls;
   return std::malloc(n ? n : 1);
 }
 inline void* counted_aligned_alloc(std::size_t n, std::align_val_t al) {
   g_new_calls.fetch_add(1, std::memory_order_relaxed);
+  ++t_new_calls;
   const std::size_t a = static_cast<std::size_t>(al) < sizeof(void*) ? sizeof(void*)
                                                                       : static_cast<std::size_t>(al);
   void* p = nullptr;

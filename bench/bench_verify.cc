@@ -8,6 +8,11 @@
 //                       ECDSA_do_verify (r and s from bytes), ED25519_verify.
 //                       BM_Verify / BM_Primitive is jve's overhead.
 //   BM_Reject/<reason>  how fast bad tokens are turned away.
+//   BM_Verify/<ALG>/large      the same with a 4 KiB payload.
+//   BM_Verify/<ALG>/threads:2  two threads, one Scratch each, one Verifier;
+//                       scaling is tokens_per_s_wall over BM_Verify/<ALG>.
+//   BM_Verify/<ALG>/cold       Key::from_jwk on every token, then verify:
+//                       what the prepared-key cache buys.
 //
 // Keys, tokens, verifiers and Scratch are built before the timed loop and
 // each benchmark runs its case once first, skipping with an error when the
@@ -16,8 +21,8 @@
 #include "bench_util.h"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
+#include <chrono>
+#include <thread>
 
 #include <openssl/bn.h>
 #include <openssl/bytestring.h>
@@ -37,58 +42,107 @@
 namespace jve::bench {
 namespace {
 
-// One key, one realistic token and one verifier per algorithm, built on
-// first use and kept for the whole run (RSA key generation is slow, and
-// Google Benchmark calls each function several times).
-struct AlgFixture {
-  testkit::SigningKey key;
-  std::string token;
-  std::unique_ptr<Verifier> verifier;
-};
-
-std::string kid_for(Alg alg) {
-  std::string kid(alg_name(alg));
-  for (char& c : kid) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return kid + "-2024-01";
-}
-
-const AlgFixture& fixture(Alg alg) {
-  static std::mutex mu;
-  static std::map<Alg, std::unique_ptr<AlgFixture>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  std::unique_ptr<AlgFixture>& f = cache[alg];
-  if (!f) {
-    f = std::make_unique<AlgFixture>();
-    f->key = testkit::generate_key(alg, kid_for(alg));
-    f->token = testkit::sign(f->key, testkit::header_json(alg, f->key.kid),
-                             testkit::realistic_payload(kNow));
-    f->verifier = make_verifier({&f->key});
-  }
-  return *f;
-}
-
-void BM_Verify(benchmark::State& state, Alg alg) {
-  const AlgFixture& f = fixture(alg);
+// run_verify times |verifier|.verify(|token|) after checking once that it
+// returns ok. Safe under ->Threads(n): each thread has its own Scratch, and a
+// thread that skips still passes through the loop (Google Benchmark's start
+// and stop barriers). With more than one thread, the counter
+// tokens_per_s_wall is each thread's tokens over the wall-clock time from the
+// start barrier to the stop barrier, summed over the threads by Google
+// Benchmark: the aggregate throughput. (items_per_second divides by the CPU
+// time summed over the threads, so with n threads it is the per-thread rate;
+// 1 / real_time per iteration is the aggregate too.)
+void run_verify(benchmark::State& state, const Verifier& verifier, std::string_view token) {
   Scratch scratch;
   Claims claims;
-  Status first = f.verifier->verify(f.token, scratch, claims);
+  Status first = verifier.verify(token, scratch, claims);
   if (first != Status::ok) {
     state.SkipWithError(("verify: " + std::string(to_string(first))).c_str());
+    for (auto _ : state) {
+    }
     return;
   }
   set_kernel_label(state);
+  size_t failures = 0;
+  const uint64_t allocs_before = thread_new_calls();
+  // end() waits at Google Benchmark's start barrier (benchmark.h: it calls
+  // StartKeepRunning, once, as a range-for would), so the wall clock starts
+  // when every thread does; the last != waits at the stop barrier, so it
+  // stops when the slowest thread is done: iterations / wall is this
+  // thread's share of the aggregate throughput.
+  auto it = state.begin();
+  const auto stop = state.end();
+  const auto wall_start = std::chrono::steady_clock::now();
+  for (; it != stop; ++it) {
+    benchmark::DoNotOptimize(token);
+    Status s = verifier.verify(token, scratch, claims);
+    benchmark::DoNotOptimize(s);
+    failures += s != Status::ok;
+    benchmark::DoNotOptimize(claims);
+  }
+  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
+  set_alloc_counter(state, allocs_before);
+  if (failures != 0) state.SkipWithError("verify failed inside the loop");
+  if (state.threads() > 1 && wall.count() > 0) {
+    state.counters["tokens_per_s_wall"] =
+        benchmark::Counter(static_cast<double>(state.iterations()) / wall.count());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * token.size()));
+}
+
+// BM_Verify/<ALG> and BM_Verify/<ALG>/threads:2: the realistic token.
+void BM_Verify(benchmark::State& state, Alg alg) {
+  const AlgFixture& f = fixture(alg);
+  run_verify(state, *f.verifier, f.token);
+}
+
+// BM_Verify/<ALG>/large: the same header and claims, padded to a
+// kLargePayloadBytes payload (about 5.5 KiB of token).
+void BM_VerifyLarge(benchmark::State& state, Alg alg) {
+  const AlgFixture& f = fixture(alg);
+  run_verify(state, *f.verifier, f.large_token);
+}
+
+// BM_Verify/<ALG>/cold: what a library without a prepared-key cache does on
+// every token: parse the public JWK (Key::from_jwk validates and prepares it:
+// HMAC pad states, RSA key, EC point on its curve), put it in a one-key
+// KeySet published through the verifier's KeyStore, then verify. The
+// difference to BM_Verify/<ALG> is what preparing keys once buys.
+void BM_VerifyCold(benchmark::State& state, Alg alg) {
+  const AlgFixture& f = fixture(alg);
+  const std::string jwk = f.key.public_jwk();
+  auto store = std::make_shared<KeyStore>();
+  const Verifier verifier(bench_policy(), store);
+  Scratch scratch;
+  Claims claims;
+  auto verify_cold = [&](std::string_view jwk_text, std::string_view token) -> Status {
+    Result<std::shared_ptr<const Key>> key = Key::from_jwk(jwk_text);
+    if (!key.ok()) return key.status();
+    std::vector<std::shared_ptr<const Key>> keys;
+    keys.push_back(std::move(*key));
+    store->replace(std::make_shared<const KeySet>(std::move(keys)));
+    return verifier.verify(token, scratch, claims);
+  };
+  Status first = verify_cold(jwk, f.token);
+  if (first != Status::ok) {
+    state.SkipWithError(("cold verify: " + std::string(to_string(first))).c_str());
+    return;
+  }
+  set_kernel_label(state);
+  std::string_view jwk_text = jwk;
   std::string_view token = f.token;
   size_t failures = 0;
-  const uint64_t allocs_before = new_calls();
+  const uint64_t allocs_before = thread_new_calls();
   for (auto _ : state) {
+    benchmark::DoNotOptimize(jwk_text);
     benchmark::DoNotOptimize(token);
-    Status s = f.verifier->verify(token, scratch, claims);
+    Status s = verify_cold(jwk_text, token);
     benchmark::DoNotOptimize(s);
     failures += s != Status::ok;
     benchmark::DoNotOptimize(claims);
   }
   set_alloc_counter(state, allocs_before);
-  if (failures != 0) state.SkipWithError("verify failed inside the loop");
+  if (failures != 0) state.SkipWithError("cold verify failed inside the loop");
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * token.size()));
 }
@@ -378,7 +432,7 @@ void BM_Reject(benchmark::State& state, Reject r) {
   }
   set_kernel_label(state);
   std::string_view token = c.token;
-  const uint64_t allocs_before = new_calls();
+  const uint64_t allocs_before = thread_new_calls();
   for (auto _ : state) {
     benchmark::DoNotOptimize(token);
     Status s = c.verifier->verify(token, scratch, claims);
@@ -426,5 +480,27 @@ BENCHMARK_CAPTURE(BM_Reject, alg_not_allowed, Reject::alg_not_allowed);
 BENCHMARK_CAPTURE(BM_Reject, expired, Reject::expired);
 BENCHMARK_CAPTURE(BM_Reject, bad_signature_HS256, Reject::bad_signature_hs256);
 BENCHMARK_CAPTURE(BM_Reject, bad_signature_ES256, Reject::bad_signature_es256);
+
+// BM_Verify/<ALG>/large, BM_Verify/<ALG>/threads:2, BM_Verify/<ALG>/cold.
+// Registered by name so they read as variants of BM_Verify/<ALG>.
+[[maybe_unused]] const bool kVariantsRegistered = [] {
+  const std::vector<Alg> algs = testkit::all_algs();
+  for (Alg a : algs) {
+    const std::string name = "BM_Verify/" + std::string(alg_name(a));
+    benchmark::RegisterBenchmark((name + "/large").c_str(), BM_VerifyLarge, a);
+  }
+  // threads:2, and threads:<cores> on a machine with more than two cores.
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  for (Alg a : algs) {
+    const std::string name = "BM_Verify/" + std::string(alg_name(a));
+    benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(name.c_str(), BM_Verify, a)->Threads(2);
+    if (cores > 2) b->Threads(cores);
+  }
+  for (Alg a : algs) {
+    const std::string name = "BM_Verify/" + std::string(alg_name(a));
+    benchmark::RegisterBenchmark((name + "/cold").c_str(), BM_VerifyCold, a);
+  }
+  return true;
+}();
 
 }  // namespace jve::bench

@@ -25,6 +25,12 @@ packages=(build-essential cmake ninja-build pkg-config ca-certificates xz-utils
           libsimdjson-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
           python3 python3-jwt python3-cryptography
           libcli11-dev)  # CLI11: option parsing of jve decode/sign/keygen/jwks (header-only)
+# Peer JWT libraries for jve_bench_peers (bench/peers/, OpenSSL-based):
+# demo mode only. The build skips each peer whose package is missing.
+bench_packages=(libjwt-dev libssl-dev)
+if [ "$mode" = demo ]; then
+  packages+=("${bench_packages[@]}")
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
