@@ -105,12 +105,6 @@ std::string b64_bn(const BIGNUM* bn, size_t width = 0) {
   return b64(out);
 }
 
-void add_member(std::string& json, std::string_view name, std::string_view value_json) {
-  if (json.size() > 1) json += ',';
-  json += json_string(name);
-  json += ':';
-  json += value_json;
-}
 
 std::string pem_block(std::string_view label, std::span<const uint8_t> der) {
   size_t b64_len = 0;
@@ -426,67 +420,10 @@ std::string jwks(const std::vector<SigningKey>& keys, bool with_alg) {
 }
 
 std::string header_json(Alg alg, std::string_view kid, std::string_view typ) {
-  std::string j = "{";
-  add_member(j, "alg", json_string(alg_name(alg)));
-  if (!typ.empty()) add_member(j, "typ", json_string(typ));
-  if (!kid.empty()) add_member(j, "kid", json_string(kid));
-  j += '}';
-  return j;
+  return header_text(alg_name(alg), kid, typ);
 }
 
-std::string realistic_payload(int64_t now, size_t target_bytes, uint64_t serial) {
-  char id[64];
-  std::snprintf(id, sizeof(id), "%016" PRIx64,
-                static_cast<uint64_t>(serial * 0x9E3779B97F4A7C15ull + 0x1234567));
-  std::string j = "{";
-  add_member(j, "iss", json_string(kIssuer));
-  add_member(j, "sub", json_string("user-" + std::to_string(100000 + serial)));
-  add_member(j, "aud", json_string(kAudience));
-  add_member(j, "exp", std::to_string(now + 3600));
-  add_member(j, "iat", std::to_string(now));
-  add_member(j, "nbf", std::to_string(now));
-  add_member(j, "jti", json_string(std::string("8f14e45f-ceea-4e7a-") + id));
-  add_member(j, "scope", "\"openid profile email api:read api:write\"");
-  add_member(j, "client_id", "\"web-frontend\"");
-  add_member(j, "roles", "[\"user\",\"billing\"]");
-  add_member(j, "tenant", "{\"id\":4711,\"region\":\"eu-west-1\"}");
-  // The padding claim brings the payload to |target_bytes|: ,"session":"..."}
-  // costs 13 bytes around its value.
-  constexpr size_t kOverhead = 13;
-  if (j.size() + 1 + kOverhead < target_bytes) {
-    const size_t n = target_bytes - (j.size() + 1 + kOverhead);
-    std::string pad;
-    pad.reserve(n);
-    const std::string_view alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-    uint64_t x = serial + 0x51ED270B;
-    for (size_t i = 0; i < n; ++i) {
-      x = x * 6364136223846793005ull + 1442695040888963407ull;
-      pad += alphabet[(x >> 33) % alphabet.size()];
-    }
-    add_member(j, "session", json_string(pad));
-  }
-  j += '}';
-  return j;
-}
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
 
 std::vector<Alg> all_algs() {
   std::vector<Alg> out;

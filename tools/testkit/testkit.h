@@ -30,13 +30,10 @@
 #include <openssl/base.h>
 
 #include "jve/alg.h"
+#include "payload.h"
 
 namespace jve::testkit {
 
-// Issuer and audience of realistic_payload(); a Policy that lists them
-// accepts its tokens.
-inline constexpr std::string_view kIssuer = "https://auth.example.com/";
-inline constexpr std::string_view kAudience = "https://api.example.com";
 
 class SigningKey;
 
@@ -112,22 +109,10 @@ std::string jwks(const std::vector<SigningKey>& keys, bool with_alg = true);
 // out when empty.
 std::string header_json(Alg alg, std::string_view kid = {}, std::string_view typ = "JWT");
 
-// realistic_payload returns the claims of a typical OAuth access token:
-// iss (kIssuer), sub, aud (kAudience), exp = now + 3600, iat = now,
-// nbf = now, jti, scope, client_id, roles (array), tenant (object), then a
-// "session" string claim that pads it to exactly |target_bytes|; when the
-// claims alone (~330 bytes) are longer there is no padding. Different
-// |serial| values give different sub, jti and padding.
-std::string realistic_payload(int64_t now, size_t target_bytes = 350, uint64_t serial = 0);
-
 // tamper_signature flips one character in the middle of |token|'s signature
 // segment ('A' <-> other), so the token keeps its shape and fails only the
 // signature check.
 std::string tamper_signature(std::string token);
-
-// json_string returns |s| as a quoted JSON string, escaping what RFC 8259
-// requires ('"', '\\', control characters).
-std::string json_string(std::string_view s);
 
 // all_algs lists the 13 algorithms in enum order.
 std::vector<Alg> all_algs();
