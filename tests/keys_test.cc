@@ -20,6 +20,7 @@
 
 #include "jve/base64url.h"
 #include "jve/key_set.h"
+#include "jve/key_store.h"
 
 namespace jve {
 namespace {

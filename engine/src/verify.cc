@@ -83,13 +83,17 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
   if (Status st = json::read_header(header_root, policy_, header); st != Status::ok) return st;
   header.json = {reinterpret_cast<const char*>(s.header.data()), header_len};
 
-  // 4. Key: one candidate from the current snapshot, which this call keeps
-  // alive until it returns even if the set is replaced meanwhile.
-  const std::shared_ptr<const KeySet> keys = store_->snapshot();
+  // 4. Key: one candidate from the current snapshot, which this call pins
+  // until it returns even if the set is replaced meanwhile.
+  const KeyStore::Reader keys(*store_);
   const Key* key = nullptr;
   const std::string_view kid = header.kid.value_or(std::string_view());
-  if (Status st = keys->select(header.alg, header.kid ? &kid : nullptr, &key); st != Status::ok)
+  if (Status st = keys.keys().select(header.alg, header.kid ? &kid : nullptr, &key);
+      st != Status::ok) {
+    // A kid the set does not know may be a key the issuer just added.
+    if (st == Status::key_not_found && header.kid) store_->notify_unknown_kid(kid);
     return st;
+  }
 
   // 5. Signature bytes, exact length; the payload is decoded here too (not
   // parsed): both are cheap and reject junk before the crypto.

@@ -5,7 +5,6 @@
 // so one Key or KeySet may be shared by any number of threads.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -140,19 +139,6 @@ class KeySet {
   // kid -> indexes into keys_ (several when kids repeat: then ambiguous).
   std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>> by_kid_;
   std::unordered_map<std::string, Status, Hash, std::equal_to<>> left_out_by_kid_;
-};
-
-// KeyStore holds the current KeySet snapshot. replace() swaps it atomically:
-// a verification in flight finishes with the snapshot it loaded, the next
-// one sees the new set, and the old set is freed by its last reader.
-class KeyStore {
- public:
-  explicit KeyStore(std::shared_ptr<const KeySet> initial = std::make_shared<const KeySet>());
-  std::shared_ptr<const KeySet> snapshot() const noexcept { return current_.load(); }
-  void replace(std::shared_ptr<const KeySet> next) noexcept { current_.store(std::move(next)); }
-
- private:
-  std::atomic<std::shared_ptr<const KeySet>> current_;
 };
 
 }  // namespace jve

@@ -12,6 +12,7 @@
 
 #include "jve/claims.h"
 #include "jve/key_set.h"
+#include "jve/key_store.h"
 #include "jve/policy.h"
 #include "jve/status.h"
 

@@ -111,7 +111,4 @@ Status KeySet::select(Alg alg, const std::string_view* kid, const Key** out) con
   return Status::ok;
 }
 
-KeyStore::KeyStore(std::shared_ptr<const KeySet> initial)
-    : current_(initial ? std::move(initial) : std::make_shared<const KeySet>()) {}
-
 }  // namespace jve
