@@ -376,6 +376,37 @@ TEST_F(ZeroAllocation, ScratchSharedByDifferentPoliciesSettles) {
   EXPECT_EQ(c.mallocs, 0u);
 }
 
+TEST_F(ZeroAllocation, MultiIssuerAndRotatedStore) {
+  // Routing by iss among 100 issuers, and a store whose set was replaced,
+  // add nothing to the allocation-free path.
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, kid_for(Alg::HS256));
+  const testkit::SigningKey ed = testkit::generate_key(Alg::EdDSA, kid_for(Alg::EdDSA));
+  auto store = std::make_shared<KeyStore>();
+  store->replace(std::make_shared<const KeySet>(*KeySet::from_jwks(testkit::jwks({&hs, &ed}))));
+  std::vector<MultiIssuerVerifier::Issuer> issuers;
+  for (int i = 0; i < 99; ++i) {
+    std::string iss = "https://other-";
+    iss += std::to_string(i);
+    issuers.push_back({iss, fixed_policy(), store});
+  }
+  issuers.push_back({std::string(testkit::kIssuer), fixed_policy(), store});
+  const MultiIssuerVerifier multi(std::move(issuers));
+  const std::string tokens[] = {token_for(hs), token_for(ed)};
+  Scratch scratch;
+  Claims claims;
+  for (const std::string& t : tokens) ASSERT_EQ(multi.verify(t, scratch, claims), Status::ok);
+  ASSERT_EQ(multi.verify(token_for(hs, kNow - 7200), scratch, claims), Status::expired);
+  int failures = 0;
+  const Counts c = counted([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      for (const std::string& t : tokens) failures += multi.verify(t, scratch, claims) != Status::ok;
+    }
+  });
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(c.news, 0u);
+  EXPECT_EQ(c.mallocs, 0u);
+}
+
 }  // namespace
 }  // namespace jve
 

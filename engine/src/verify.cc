@@ -59,7 +59,7 @@ Status decode_segment(std::string_view b64, std::vector<uint8_t>& buf, size_t* l
 }  // namespace
 
 Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, Header& header,
-                               std::string_view& payload) const noexcept {
+                               std::string_view& payload, bool payload_decoded) const noexcept {
   // 1. Bounds, decided before any decoding.
   if (token.size() > policy_.max_token_bytes) return Status::too_large;
   const size_t dot1 = token.find('.');
@@ -100,8 +100,11 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
   size_t sig_len = 0;
   if (Status st = decode_segment(signature_b64, s.signature, &sig_len); st != Status::ok) return st;
   if (sig_len != crypto::signature_len(*key, header.alg)) return Status::bad_signature;
-  size_t payload_len = 0;
-  if (Status st = decode_segment(payload_b64, s.payload, &payload_len); st != Status::ok) return st;
+  size_t payload_len = payload.size();  // already in s.payload when |payload_decoded|
+  if (!payload_decoded) {
+    if (Status st = decode_segment(payload_b64, s.payload, &payload_len); st != Status::ok)
+      return st;
+  }
 
   // 6. Crypto over the exact received bytes "header.payload".
 #ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
@@ -115,16 +118,25 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
 }
 
 Status Verifier::verify(std::string_view token, Scratch& scratch, Claims& out) const noexcept {
-  detail::ScratchImpl& s = scratch.impl();
-  out = Claims{};
-  std::string_view payload;
-  if (Status st = verify_signed(token, s, out.header, payload); st != Status::ok) return st;
+  return verify_claims(token, scratch.impl(), out, nullptr);
+}
 
-  // 7. Payload: strict JSON object, parsed only once the signature holds.
-  if (Status st = s.payload_parser.parse(s.payload.data(), payload.size(), policy_.max_json_depth,
-                                             s.payload_root);
-      st != Status::ok)
+Status Verifier::verify_claims(std::string_view token, detail::ScratchImpl& s, Claims& out,
+                               const PreparsedPayload* pre) const noexcept {
+  out = Claims{};
+  std::string_view payload = pre ? pre->json : std::string_view();
+  if (Status st = verify_signed(token, s, out.header, payload, pre != nullptr); st != Status::ok)
     return st;
+
+  // 7. Payload: strict JSON object, parsed only once the signature holds
+  // (or, for MultiIssuerVerifier, parsed before it to read iss; parsed again
+  // here only when this policy allows less nesting than that parse did).
+  if (!pre || pre->depth > policy_.max_json_depth) {
+    if (Status st = s.payload_parser.parse(s.payload.data(), payload.size(),
+                                           policy_.max_json_depth, s.payload_root);
+        st != Status::ok)
+      return st;
+  }
   s.bind(out, payload);
 
   // 8. Claims.
@@ -134,7 +146,7 @@ Status Verifier::verify(std::string_view token, Scratch& scratch, Claims& out) c
 
 Status Verifier::verify_jws(std::string_view token, Scratch& scratch, Jws& out) const noexcept {
   out = Jws{};
-  return verify_signed(token, scratch.impl(), out.header, out.payload);
+  return verify_signed(token, scratch.impl(), out.header, out.payload, false);
 }
 
 }  // namespace jve

@@ -58,8 +58,19 @@ class Verifier {
   KeyStore& key_store() const noexcept { return *store_; }
 
  private:
+  friend class MultiIssuerVerifier;
+  // A payload MultiIssuerVerifier has already decoded into the scratch and
+  // parsed (with nesting limit |depth|) to read its iss.
+  struct PreparsedPayload {
+    std::string_view json;
+    uint32_t depth;
+  };
+  Status verify_claims(std::string_view token, detail::ScratchImpl& s, Claims& out,
+                       const PreparsedPayload* pre) const noexcept;
+  // Stages 1-6. With |payload_decoded|, |payload| already holds the decoded
+  // payload (in the scratch) and stage 5 does not decode it again.
   Status verify_signed(std::string_view token, detail::ScratchImpl& s, Header& header,
-                       std::string_view& payload_b64) const noexcept;
+                       std::string_view& payload, bool payload_decoded) const noexcept;
 
   Policy policy_;
   std::shared_ptr<KeyStore> store_;
