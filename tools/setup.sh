@@ -27,7 +27,7 @@ packages=(build-essential cmake ninja-build pkg-config ca-certificates xz-utils
           libcli11-dev)  # CLI11: option parsing of jve decode/sign/keygen/jwks (header-only)
 # Peer JWT libraries for jve_bench_peers (bench/peers/, OpenSSL-based):
 # demo mode only. The build skips each peer whose package is missing.
-bench_packages=(libjwt-dev libssl-dev)
+bench_packages=(libjwt-dev libssl-dev libcpp-jwt-dev libpoco-dev)
 if [ "$mode" = demo ]; then
   packages+=("${bench_packages[@]}")
 fi
@@ -115,7 +115,7 @@ echo "== build (TSan) and threading tests"
 cmake -S . -B build-tsan -G Ninja "${boringssl_flag[@]}" -DJVE_SANITIZE_THREAD=ON \
   -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=OFF >/dev/null
 cmake --build build-tsan -j "$jobs" --target jve_thread_tests
-(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$root/tools/tsan-suppressions.txt" \
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
    ctest --output-on-failure -j "$jobs" -R '^tsan\..*(Thread|thread)')
 
 # Last, so that CTest's summary is the closing line of the run.

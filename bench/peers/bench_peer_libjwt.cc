@@ -10,9 +10,9 @@
 // object: it parses the PEM on every call. libjwt 1.10 implements HS*, RS*
 // and ES* only: no PS* and no EdDSA, so those are not registered.
 //
-// Before timing, each benchmark checks that the token is accepted and that a
-// token with a tampered signature is rejected, and skips with an error
-// otherwise.
+// Before timing, run_peer (peer_harness.h) checks that the token is
+// accepted and that tampered (signature, payload) and expired tokens are
+// rejected, and skips with an error otherwise.
 #include <cerrno>
 #include <string>
 #include <string_view>
@@ -21,15 +21,12 @@
 #include <benchmark/benchmark.h>
 #include <jwt.h>
 
-#include "openssl_workload.h"
-#include "workload.h"
+#include "peer_harness.h"
 
 namespace jve::bench::peers {
 namespace {
 
 struct LibjwtCase {
-  PeerKey key;
-  std::string token;
   std::vector<unsigned char> key_bytes;  // what jwt_decode takes
   jwt_alg_t alg = JWT_ALG_NONE;
 };
@@ -63,52 +60,29 @@ bool verify_libjwt(const LibjwtCase& c, const std::string& token) {
   return ok;
 }
 
-void BM_PeerLibjwt(benchmark::State& state, const char* alg_name, jwt_alg_t alg,
-                   size_t payload_bytes) {
+void BM_PeerLibjwt(benchmark::State& state, const char* alg_name, jwt_alg_t alg) {
+  const PeerCase* pc = peer_case_or_skip(state, alg_name);
+  if (pc == nullptr) return;
   LibjwtCase c;
-  try {
-    c.key = generate_key(alg_name);
-    c.token = realistic_token(c.key, payload_bytes);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
   c.alg = alg;
-  if (!c.key.secret.empty()) {
-    c.key_bytes = c.key.secret;
+  if (!pc->key.secret.empty()) {
+    c.key_bytes = pc->key.secret;
   } else {
-    c.key_bytes.assign(c.key.public_pem.begin(), c.key.public_pem.end());
+    c.key_bytes.assign(pc->key.public_pem.begin(), pc->key.public_pem.end());
   }
-  if (!verify_libjwt(c, c.token)) {
-    state.SkipWithError("libjwt rejects the valid token");
-    return;
-  }
-  if (verify_libjwt(c, tamper_signature(c.token))) {
-    state.SkipWithError("libjwt accepts a token with a tampered signature");
-    return;
-  }
-  size_t failures = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(c.token);
-    bool ok = verify_libjwt(c, c.token);
-    benchmark::DoNotOptimize(ok);
-    failures += !ok;
-  }
-  if (failures != 0) state.SkipWithError("libjwt failed inside the loop");
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.token.size()));
+  run_peer(state, "libjwt", *pc, [&c](const std::string& token) { return verify_libjwt(c, token); });
 }
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_PeerLibjwt, HS256, "HS256", JWT_ALG_HS256, workload::kPayloadBytes)->Name("BM_Peer/libjwt/HS256");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, HS384, "HS384", JWT_ALG_HS384, workload::kPayloadBytes)->Name("BM_Peer/libjwt/HS384");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, HS512, "HS512", JWT_ALG_HS512, workload::kPayloadBytes)->Name("BM_Peer/libjwt/HS512");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, RS256, "RS256", JWT_ALG_RS256, workload::kPayloadBytes)->Name("BM_Peer/libjwt/RS256");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, RS384, "RS384", JWT_ALG_RS384, workload::kPayloadBytes)->Name("BM_Peer/libjwt/RS384");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, RS512, "RS512", JWT_ALG_RS512, workload::kPayloadBytes)->Name("BM_Peer/libjwt/RS512");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, ES256, "ES256", JWT_ALG_ES256, workload::kPayloadBytes)->Name("BM_Peer/libjwt/ES256");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, ES384, "ES384", JWT_ALG_ES384, workload::kPayloadBytes)->Name("BM_Peer/libjwt/ES384");
-BENCHMARK_CAPTURE(BM_PeerLibjwt, ES512, "ES512", JWT_ALG_ES512, workload::kPayloadBytes)->Name("BM_Peer/libjwt/ES512");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, HS256, "HS256", JWT_ALG_HS256)->Name("BM_Peer/libjwt/HS256");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, HS384, "HS384", JWT_ALG_HS384)->Name("BM_Peer/libjwt/HS384");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, HS512, "HS512", JWT_ALG_HS512)->Name("BM_Peer/libjwt/HS512");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, RS256, "RS256", JWT_ALG_RS256)->Name("BM_Peer/libjwt/RS256");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, RS384, "RS384", JWT_ALG_RS384)->Name("BM_Peer/libjwt/RS384");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, RS512, "RS512", JWT_ALG_RS512)->Name("BM_Peer/libjwt/RS512");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, ES256, "ES256", JWT_ALG_ES256)->Name("BM_Peer/libjwt/ES256");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, ES384, "ES384", JWT_ALG_ES384)->Name("BM_Peer/libjwt/ES384");
+BENCHMARK_CAPTURE(BM_PeerLibjwt, ES512, "ES512", JWT_ALG_ES512)->Name("BM_Peer/libjwt/ES512");
 
 }  // namespace jve::bench::peers

@@ -148,6 +148,24 @@ std::string realistic_token(const PeerKey& key, size_t payload_bytes) {
               workload::realistic_payload(workload::kNow, payload_bytes));
 }
 
+std::string tamper_payload(const std::string& token, size_t payload_bytes) {
+  std::string payload = workload::realistic_payload(workload::kNow, payload_bytes);
+  const size_t sub = payload.find("\"user-");
+  if (sub == std::string::npos) fail("tamper_payload: no sub in the payload");
+  char& digit = payload[sub + 6];
+  digit = digit == '9' ? '8' : static_cast<char>(digit + 1);
+  const size_t dot1 = token.find('.');
+  const size_t dot2 = token.rfind('.');
+  if (dot1 == std::string::npos || dot2 == dot1) fail("tamper_payload: not a JWS");
+  return token.substr(0, dot1 + 1) + b64url(payload) + token.substr(dot2);
+}
+
+std::string expired_token(const PeerKey& key, size_t payload_bytes) {
+  // realistic_payload sets exp = now + 3600 and nbf = iat = now.
+  return sign(key, workload::header_json(key.alg, key.kid),
+              workload::realistic_payload(workload::kNow - 3601, payload_bytes));
+}
+
 std::string tamper_signature(std::string token) {
   const size_t dot = token.rfind('.');
   const size_t pos = dot + 1 + (token.size() - dot - 1) / 2;

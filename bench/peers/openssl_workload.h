@@ -40,4 +40,14 @@ std::string realistic_token(const PeerKey& key, size_t payload_bytes);
 // tamper_signature flips one character in the middle of the signature.
 std::string tamper_signature(std::string token);
 
+// tamper_payload returns |token| (a realistic_token of |payload_bytes|) with
+// one payload byte changed (a digit of sub) and the original signature. The
+// payload stays valid JSON with valid claims, so only the signature check
+// can reject it.
+std::string tamper_payload(const std::string& token, size_t payload_bytes);
+
+// expired_token signs a realistic payload whose exp is kNow - 1 with |key|:
+// a correct signature that a verifier checking exp at kNow must reject.
+std::string expired_token(const PeerKey& key, size_t payload_bytes);
+
 }  // namespace jve::bench::peers

@@ -12,6 +12,7 @@
 // already inside finish: readers never wait, writers wait one verify.
 #include "jve/key_store.h"
 
+#include <chrono>
 #include <thread>
 
 namespace jve {
@@ -53,8 +54,17 @@ std::shared_ptr<const KeySet> KeyStore::snapshot() const {
 }
 
 void KeyStore::wait_for_readers(uint32_t parity) const noexcept {
+  // A reader stays one verify (microseconds; an ES512 verify about 2 ms), so
+  // yield first, then sleep a little so a writer does not hog a core that
+  // readers need.
   for (Stripe& stripe : stripes_) {
-    while (stripe.readers[parity].load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
+    for (int spins = 0; stripe.readers[parity].load(std::memory_order_seq_cst) != 0; ++spins) {
+      if (spins < 64) {
+        std::this_thread::yield();
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    }
   }
 }
 
