@@ -3,7 +3,10 @@
 // independent one-shot BoringSSL call also accepts; verifying twice with the
 // same Scratch gives the same status; verify ok implies verify_jws ok; and
 // the reference verifier (tests/reference) reaches the same verdict (ok or
-// not, and the stage that refused).
+// not, and the stage that refused). A MultiIssuerVerifier (which parses the
+// payload before the signature) must agree with the plain verifier: ok only
+// for a token the plain one accepts with a listed iss, and ok for every such
+// token whose issuer has the same policy.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,8 +34,12 @@ constexpr char kJwks[] =
     R"({"keys":[{"kty":"oct","kid":"hs","k":"anZlLWZ1enotaG1hYy1zZWNyZXQtMDEyMzQ1Njc4OSE"},)"
     R"({"kty":"OKP","crv":"Ed25519","kid":"ed","x":"A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg"}]})";
 
+constexpr char kIssuerA[] = "https://a.example";  // same policy as |verifier|
+constexpr char kIssuerB[] = "https://b.example";  // shallower JSON, smaller tokens
+
 struct Fixture {
   std::unique_ptr<jve::Verifier> verifier;
+  std::unique_ptr<jve::MultiIssuerVerifier> multi;
   std::vector<uint8_t> ed_public;
   std::vector<jve::reference::Key> ref_keys;
   Fixture() {
@@ -43,7 +50,15 @@ struct Fixture {
     p.required_claims.clear();
     p.check_audience = false;
     p.critical_headers = {"ext"};
-    verifier = std::make_unique<jve::Verifier>(p, std::make_shared<const jve::KeySet>(std::move(*set)));
+    auto store = std::make_shared<jve::KeyStore>(std::make_shared<const jve::KeySet>(std::move(*set)));
+    verifier = std::make_unique<jve::Verifier>(p, store);
+    jve::Policy strict = p;
+    strict.max_json_depth = 2;
+    strict.max_token_bytes = 512;
+    std::vector<jve::MultiIssuerVerifier::Issuer> issuers;
+    issuers.push_back({kIssuerA, p, store});
+    issuers.push_back({kIssuerB, strict, store});
+    multi = std::make_unique<jve::MultiIssuerVerifier>(std::move(issuers));
     ed_public.resize(32);
     size_t n = 0;
     if (jve::base64url::decode("A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg", ed_public.data(), &n) !=
@@ -105,6 +120,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     jve::Jws jws;
     if (f.verifier->verify_jws(token, scratch, jws) != jve::Status::ok) std::abort();
   }
+  // Copied: |claims| points into |scratch|, which the next verify reuses.
+  const std::string iss = s == jve::Status::ok && claims.iss ? std::string(*claims.iss) : "";
+  const bool listed_iss = iss == kIssuerA || iss == kIssuerB;
+  const bool iss_a = iss == kIssuerA;
+  jve::Claims routed;
+  const jve::Status m = f.multi->verify(token, scratch, routed);
+  if (m == jve::Status::ok && (!listed_iss || routed.iss != iss)) std::abort();
+  if (iss_a && m != jve::Status::ok) std::abort();
   jve::Claims again;
   if (f.verifier->verify(token, scratch, again) != s) std::abort();
   if (jve::to_string(s) == "unknown") std::abort();

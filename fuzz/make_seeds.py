@@ -107,6 +107,22 @@ def pem_and_jwk():
             write("fuzz/corpus/fuzz_jwk", f"seed{n}", json.dumps(k, separators=(",", ":")).encode())
             n += 1
 
+def multi_issuer_tokens():
+    """HS256 tokens for fuzz_token's MultiIssuerVerifier, signed with the
+    target's fixed secret, one per configured issuer and one unlisted."""
+    import base64, hashlib, hmac
+    def b64(b): return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    secret = b"jve-fuzz-hmac-secret-0123456789!"
+    header = b64(b'{"alg":"HS256","kid":"hs"}')
+    for name, iss in [("multi_a", "https://a.example"), ("multi_b", "https://b.example"),
+                      ("multi_other", "https://c.example")]:
+        payload = b64(json.dumps({"iss": iss, "sub": "s", "exp": 1800000000,
+                                  "n": [{"x": [1]}]}, separators=(",", ":")).encode())
+        signing_input = f"{header}.{payload}".encode()
+        sig = b64(hmac.new(secret, signing_input, hashlib.sha256).digest())
+        write("fuzz/corpus/fuzz_token", f"seed_{name}", f"{header}.{payload}.{sig}".encode())
+
 signed_claims()
 claims_policy()
 pem_and_jwk()
+multi_issuer_tokens()
