@@ -42,54 +42,6 @@
 namespace jve::bench {
 namespace {
 
-// run_verify times |verifier|.verify(|token|) after checking once that it
-// returns ok. Safe under ->Threads(n): each thread has its own Scratch, and a
-// thread that skips still passes through the loop (Google Benchmark's start
-// and stop barriers). With more than one thread, the counter
-// tokens_per_s_wall is each thread's tokens over the wall-clock time from the
-// start barrier to the stop barrier, summed over the threads by Google
-// Benchmark: the aggregate throughput. (items_per_second divides by the CPU
-// time summed over the threads, so with n threads it is the per-thread rate;
-// 1 / real_time per iteration is the aggregate too.)
-void run_verify(benchmark::State& state, const Verifier& verifier, std::string_view token) {
-  Scratch scratch;
-  Claims claims;
-  Status first = verifier.verify(token, scratch, claims);
-  if (first != Status::ok) {
-    state.SkipWithError(("verify: " + std::string(to_string(first))).c_str());
-    for (auto _ : state) {
-    }
-    return;
-  }
-  set_kernel_label(state);
-  size_t failures = 0;
-  const uint64_t allocs_before = thread_new_calls();
-  // end() waits at Google Benchmark's start barrier (benchmark.h: it calls
-  // StartKeepRunning, once, as a range-for would), so the wall clock starts
-  // when every thread does; the last != waits at the stop barrier, so it
-  // stops when the slowest thread is done: iterations / wall is this
-  // thread's share of the aggregate throughput.
-  auto it = state.begin();
-  const auto stop = state.end();
-  const auto wall_start = std::chrono::steady_clock::now();
-  for (; it != stop; ++it) {
-    benchmark::DoNotOptimize(token);
-    Status s = verifier.verify(token, scratch, claims);
-    benchmark::DoNotOptimize(s);
-    failures += s != Status::ok;
-    benchmark::DoNotOptimize(claims);
-  }
-  const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
-  set_alloc_counter(state, allocs_before);
-  if (failures != 0) state.SkipWithError("verify failed inside the loop");
-  if (state.threads() > 1 && wall.count() > 0) {
-    state.counters["tokens_per_s_wall"] =
-        benchmark::Counter(static_cast<double>(state.iterations()) / wall.count());
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * token.size()));
-}
-
 // BM_Verify/<ALG> and BM_Verify/<ALG>/threads:2: the realistic token.
 void BM_Verify(benchmark::State& state, Alg alg) {
   const AlgFixture& f = fixture(alg);
