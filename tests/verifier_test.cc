@@ -154,6 +154,34 @@ TEST_F(VerifierTable, RejectsDuplicateMembers) {
   EXPECT_EQ(verify(hs_payload(good_payload(many + "\"m40\":0"))), Status::ok);
 }
 
+TEST_F(VerifierTable, DuplicateCheckComparesWholeNames) {
+  // The check compares names by length and packed leading bytes first
+  // (strict.cc): names sharing their first eight bytes, or their first and
+  // last four, must still be told apart, and real duplicates found, in small
+  // (12 members: pairwise) and large (20: sorted) objects.
+  const std::vector<std::string> distinct = {
+      "", "a", "ab", "aba", "abb", "abcd", "abcde", "abxde", "abcdabcd", "abcdxbcd",
+      "abcdefgh1", "abcdefgh2", "abcdefgh12", "abcdefgh21", "abcdefghijklmnopqrst",
+      "abcdefghijklmnopqrsu"};
+  auto object_of = [](const std::vector<std::string>& names) {
+    std::string members;
+    for (size_t i = 0; i < names.size(); ++i) members += "\"" + names[i] + "\":" + std::to_string(i) + ",";
+    return members;
+  };
+  const std::string all = object_of(distinct);
+  EXPECT_EQ(verify(hs_payload(good_payload(all.substr(0, all.size() - 1)))), Status::ok);
+  std::vector<std::string> small(distinct.begin(), distinct.begin() + 8);
+  std::string few = object_of(small);
+  EXPECT_EQ(verify(hs_payload(good_payload(few.substr(0, few.size() - 1)))), Status::ok);
+  for (const std::string& name : distinct) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(verify(hs_payload(good_payload(all + "\"" + name + "\":0"))), Status::duplicate_member);
+    EXPECT_EQ(verify(hs_payload(good_payload(few + "\"" + name + "\":0"))),
+              std::find(small.begin(), small.end(), name) != small.end() ? Status::duplicate_member
+                                                                         : Status::ok);
+  }
+}
+
 TEST_F(VerifierTable, LimitsNestingDepth) {
   auto nested = [](int depth) {  // the payload object itself is depth 1
     std::string inner;

@@ -71,6 +71,16 @@ std::string_view strip_application(std::string_view t) noexcept {
   return t;
 }
 
+// Three-byte member names (alg, kid, exp, iss, ...) as one integer, so the
+// hot loops over members switch on it instead of calling memcmp per name.
+constexpr uint32_t name3(std::string_view n) noexcept {
+  return static_cast<uint32_t>(static_cast<uint8_t>(n[0])) |
+         static_cast<uint32_t>(static_cast<uint8_t>(n[1])) << 8 |
+         static_cast<uint32_t>(static_cast<uint8_t>(n[2])) << 16;
+}
+// name3 of |k|, or 0 (no registered name) when |k| is not three bytes long.
+constexpr uint32_t key3(std::string_view k) noexcept { return k.size() == 3 ? name3(k) : 0; }
+
 // A NumericDate (RFC 7519 §2): any JSON number; strings, null, booleans are
 // not. simdjson has already rejected values that overflow a double.
 bool numeric_date(element value, std::optional<double>& out) noexcept {
@@ -96,24 +106,31 @@ Status read_header(element root, const Policy& policy, Header& out) noexcept {
   bool has_crit = false;
   for (auto field : header) {
     const std::string_view k = field.key;
-    if (k == "alg") {
-      if (!optional_string(field.value, alg)) return Status::bad_header;
-    } else if (k == "kid") {
-      if (!optional_string(field.value, out.kid)) return Status::bad_header;
-    } else if (k == "typ") {
-      if (!optional_string(field.value, out.typ)) return Status::bad_header;
-    } else if (k == "cty") {
-      if (!optional_string(field.value, out.cty)) return Status::bad_header;
-    } else if (k == "crit") {
-      crit = field.value;
-      has_crit = true;
-    } else if (k == "b64") {
-      // RFC 7797 unencoded payloads: refused even outside crit, since a
-      // b64=false token signs different bytes than it carries.
-      return Status::unsupported_crit;
+    switch (key3(k)) {
+      case name3("alg"):
+        if (!optional_string(field.value, alg)) return Status::bad_header;
+        break;
+      case name3("kid"):
+        if (!optional_string(field.value, out.kid)) return Status::bad_header;
+        break;
+      case name3("typ"):
+        if (!optional_string(field.value, out.typ)) return Status::bad_header;
+        break;
+      case name3("cty"):
+        if (!optional_string(field.value, out.cty)) return Status::bad_header;
+        break;
+      case name3("b64"):
+        // RFC 7797 unencoded payloads: refused even outside crit, since a
+        // b64=false token signs different bytes than it carries.
+        return Status::unsupported_crit;
+      default:
+        if (k == "crit") {
+          crit = field.value;
+          has_crit = true;
+        }
+        // jku, jwk, x5u, x5c: keys come only from the configured key set,
+        // so these are ignored, never fetched or trusted.
     }
-    // jku, jwk, x5u, x5c: keys come only from the configured key set, so
-    // these are ignored, never fetched or trusted.
   }
   if (!alg) return Status::bad_header;
   // Exact, case-sensitive match: "none", "None", "hs256" are all unknown.
@@ -135,23 +152,25 @@ Status check_claims(element root, const Policy& policy, int64_t now, Claims& out
   bool has_aud = false;
   // One pass over the members: type-check every registered claim present.
   for (auto field : payload) {
-    const std::string_view k = field.key;
     bool ok = true;
-    if (k == "exp") ok = numeric_date(field.value, out.exp);
-    else if (k == "nbf") ok = numeric_date(field.value, out.nbf);
-    else if (k == "iat") ok = numeric_date(field.value, out.iat);
-    else if (k == "iss") ok = optional_string(field.value, out.iss);
-    else if (k == "sub") ok = optional_string(field.value, out.sub);
-    else if (k == "jti") ok = optional_string(field.value, out.jti);
-    else if (k == "aud") {
-      aud = field.value;
-      has_aud = true;
-      if (!aud.is_string()) {
-        simdjson::dom::array entries;
-        if (aud.get_array().get(entries) != simdjson::SUCCESS) return Status::bad_claim;
-        for (element e : entries)
-          if (!e.is_string()) return Status::bad_claim;
-      }
+    switch (key3(field.key)) {
+      case name3("exp"): ok = numeric_date(field.value, out.exp); break;
+      case name3("nbf"): ok = numeric_date(field.value, out.nbf); break;
+      case name3("iat"): ok = numeric_date(field.value, out.iat); break;
+      case name3("iss"): ok = optional_string(field.value, out.iss); break;
+      case name3("sub"): ok = optional_string(field.value, out.sub); break;
+      case name3("jti"): ok = optional_string(field.value, out.jti); break;
+      case name3("aud"):
+        aud = field.value;
+        has_aud = true;
+        if (!aud.is_string()) {
+          simdjson::dom::array entries;
+          if (aud.get_array().get(entries) != simdjson::SUCCESS) return Status::bad_claim;
+          for (element e : entries)
+            if (!e.is_string()) return Status::bad_claim;
+        }
+        break;
+      default: break;
     }
     if (!ok) return Status::bad_claim;
   }

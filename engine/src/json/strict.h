@@ -52,7 +52,21 @@ class StrictParser {
   Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
 
   simdjson::dom::parser parser_;
-  std::vector<std::string_view> names_;  // capacity fixed by reserve()
+  // A member name with its first eight bytes as an integer: names up to
+  // eight bytes (every registered JOSE and JWT name) compare without memcmp.
+  struct Name {
+    uint64_t prefix;
+    std::string_view text;
+    bool operator==(const Name& o) const noexcept {
+      return prefix == o.prefix && text.size() == o.text.size() &&
+             (text.size() <= 8 || text == o.text);
+    }
+    bool operator<(const Name& o) const noexcept {
+      if (prefix != o.prefix) return prefix < o.prefix;
+      return text < o.text;
+    }
+  };
+  std::vector<Name> names_;  // capacity fixed by reserve()
   size_t capacity_ = 0;
   uint32_t max_depth_ = 0;
 };
