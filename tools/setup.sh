@@ -24,10 +24,11 @@ packages=(build-essential cmake ninja-build pkg-config ca-certificates xz-utils
           clang libclang-rt-14-dev libfuzzer-14-dev
           libsimdjson-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
           python3 python3-jwt python3-cryptography
+          libcurl4-gnutls-dev  # jve_remote (JWKS URLs): libcurl on GnuTLS, not OpenSSL (see README)
           libcli11-dev)  # CLI11: option parsing of jve decode/sign/keygen/jwks (header-only)
 # Peer JWT libraries for jve_bench_peers (bench/peers/, OpenSSL-based):
 # demo mode only. The build skips each peer whose package is missing.
-bench_packages=(libjwt-dev libssl-dev libcpp-jwt-dev libpoco-dev)
+bench_packages=(libjwt-dev libssl-dev libcpp-jwt-dev libpoco-dev python3-matplotlib)
 if [ "$mode" = demo ]; then
   packages+=("${bench_packages[@]}")
 fi
@@ -68,6 +69,49 @@ fi
 echo "== build (Release) and tests"
 configure_and_build build -DCMAKE_BUILD_TYPE=Release -DJVE_BUILD_FUZZERS=ON
 (cd build && ctest --output-on-failure -j "$jobs")
+
+# ---- Package (issue 7): install the Release build into a temporary prefix,
+# build examples/consumer_cpp (CMake package: jve::jve, then jve::static) and
+# examples/consumer_c (pkg-config: jve.pc with CMake, jve-static.pc with cc)
+# against it, and run each on a token made here. The examples are copied out
+# of the tree and see jve only through CMAKE_PREFIX_PATH / PKG_CONFIG_PATH.
+echo "== package: install, then build and run examples/consumer_* against it"
+pkg_start=$SECONDS
+pkg=$(mktemp -d)
+cmake --install build --prefix "$pkg/prefix" >/dev/null
+cp -r examples/consumer_cpp examples/consumer_c "$pkg/"
+"$root/build/tools/jve" keygen --alg ES256 --kid k1 --public "$pkg/jwks.json" > "$pkg/private.jwk"
+"$root/build/tools/jve" keygen --alg ES256 --kid k1 > "$pkg/impostor.jwk"  # same kid, other key
+pkg_token=$("$root/build/tools/jve" sign --key "$pkg/private.jwk" --alg ES256 --sub alice --iss https://issuer.example)
+pkg_forged=$("$root/build/tools/jve" sign --key "$pkg/impostor.jwk" --alg ES256 --sub mallory)
+pkg_pc_dir=$(dirname "$(find "$pkg/prefix" -name jve.pc | head -n 1)")
+pkg_check() {  # label, consumer binary: accepts the token, rejects the forgery
+  local out
+  if ! out=$("$2" "$pkg/jwks.json" "$pkg_token" 2>&1) ||
+     ! grep -q '^valid alg=ES256 sub=alice iss=https://issuer.example' <<<"$out"; then
+    echo "PACKAGE $1: the valid token was not accepted: $out" >&2; exit 1
+  fi
+  if out=$("$2" "$pkg/jwks.json" "$pkg_forged" 2>&1) || ! grep -q '^invalid: bad_signature' <<<"$out"; then
+    echo "PACKAGE $1: the forged token was not rejected as bad_signature: $out" >&2; exit 1
+  fi
+  echo "-- $1: ok"
+}
+cmake -S "$pkg/consumer_cpp" -B "$pkg/cpp" -G Ninja -DCMAKE_PREFIX_PATH="$pkg/prefix" >/dev/null
+cmake --build "$pkg/cpp" >/dev/null
+pkg_check "consumer_cpp, find_package(jve CONFIG), jve::jve" "$pkg/cpp/jve_consumer_cpp"
+cmake -S "$pkg/consumer_cpp" -B "$pkg/cpp-static" -G Ninja -DCMAKE_PREFIX_PATH="$pkg/prefix" \
+  -DJVE_CONSUMER_STATIC=ON >/dev/null
+cmake --build "$pkg/cpp-static" >/dev/null
+pkg_check "consumer_cpp, find_package(jve CONFIG COMPONENTS static), jve::static" "$pkg/cpp-static/jve_consumer_cpp"
+PKG_CONFIG_PATH="$pkg_pc_dir" cmake -S "$pkg/consumer_c" -B "$pkg/c" -G Ninja >/dev/null
+cmake --build "$pkg/c" >/dev/null
+pkg_check "consumer_c, pkg-config jve (libjve.so)" "$pkg/c/jve_consumer_c"
+# shellcheck disable=SC2046  # pkg-config output is meant to be split
+cc -std=c11 -Wall -Wextra -pedantic -Werror "$pkg/consumer_c/main.c" -o "$pkg/c-static" \
+  $(PKG_CONFIG_PATH="$pkg_pc_dir" pkg-config --cflags --libs jve-static)
+pkg_check "consumer_c, cc + pkg-config jve-static (libjve.a)" "$pkg/c-static"
+rm -rf "$pkg"
+echo "== package took $((SECONDS - pkg_start))s"
 
 # Each fuzzer runs from its seed corpus for a bounded time; a crash, leak,
 # timeout, differential mismatch with the reference verifier or other broken
@@ -116,7 +160,7 @@ cmake -S . -B build-tsan -G Ninja "${boringssl_flag[@]}" -DJVE_SANITIZE_THREAD=O
   -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=OFF >/dev/null
 cmake --build build-tsan -j "$jobs" --target jve_thread_tests
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-   ctest --output-on-failure -j "$jobs" -R '^tsan\..*(Thread|thread)')
+   ctest --output-on-failure -j "$jobs" -R '^tsan\..*(Thread|thread|Jwks)')
 
 # Last, so that CTest's summary is the closing line of the run.
 echo "== build (ASan+UBSan) and tests"
