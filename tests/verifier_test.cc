@@ -182,6 +182,56 @@ TEST_F(VerifierTable, DuplicateCheckComparesWholeNames) {
   }
 }
 
+TEST_F(VerifierTable, HeaderOutcomeIsReusedOnlyForTheSameBytesAndVerifier) {
+  // A Scratch remembers the last header that passed a Verifier's header
+  // rules (verify.cc). Another Verifier, other bytes, a header too long to
+  // remember, or buffers that grew must all be decided afresh.
+  auto keys = std::make_shared<const KeySet>(*KeySet::from_jwks(testkit::jwks({&hs_, &es_})));
+  Policy only_es = policy();
+  only_es.algorithms = AlgSet().add(Alg::ES256);
+  Policy needs_typ = policy();
+  needs_typ.typ = "JWT";
+  Policy big = policy();
+  big.max_token_bytes = 1 << 20;
+  const Verifier any(policy(), keys), es_only(only_es, keys), typed(needs_typ, keys), large(big, keys);
+  const std::string token = hs_payload(good_payload());
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    ASSERT_EQ(any.verify(token, scratch_, claims_), Status::ok);
+    ASSERT_EQ(any.verify(token, scratch_, claims_), Status::ok);
+    EXPECT_EQ(claims_.header.kid, "hs");
+    EXPECT_EQ(claims_.header.json, hs_header());
+    EXPECT_EQ(es_only.verify(token, scratch_, claims_), Status::alg_not_allowed);
+    EXPECT_EQ(typed.verify(token, scratch_, claims_), Status::bad_typ);
+    EXPECT_EQ(typed.verify(token, scratch_, claims_), Status::bad_typ);
+    EXPECT_EQ(any.verify(token, scratch_, claims_), Status::ok);
+    // Same Verifier, other header bytes.
+    EXPECT_EQ(any.verify(hs(hs_header("\"typ\":\"JWT\""), good_payload()), scratch_, claims_),
+              Status::ok);
+    EXPECT_EQ(claims_.header.typ, "JWT");
+    EXPECT_EQ(any.verify(hs("{\"alg\":\"HS256\",\"kid\":\"nope\"}", good_payload()), scratch_, claims_),
+              Status::key_not_found);
+    EXPECT_EQ(any.verify(hs("{\"alg\":\"HS256\",\"kid\":\"hs\",\"alg\":1}", good_payload()), scratch_,
+                         claims_),
+              Status::duplicate_member);
+    // A header too long to remember, verified twice.
+    const std::string long_header = hs_header("\"x\":\"" + std::string(300, 'x') + "\"");
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(any.verify(hs(long_header, good_payload()), scratch_, claims_), Status::ok);
+      EXPECT_EQ(claims_.header.json, long_header);
+    }
+    // A Verifier with a larger limit grows the buffers the cached header
+    // pointed into; the first Verifier must not read the old ones.
+    EXPECT_EQ(any.verify(token, scratch_, claims_), Status::ok);
+    if (round == 0) {
+      EXPECT_EQ(large.verify(token, scratch_, claims_), Status::ok);
+    }
+    EXPECT_EQ(any.verify(token, scratch_, claims_), Status::ok);
+    EXPECT_EQ(claims_.header.json, hs_header());
+    EXPECT_EQ(claims_.header.kid, "hs");
+  }
+}
+
 TEST_F(VerifierTable, LimitsNestingDepth) {
   auto nested = [](int depth) {  // the payload object itself is depth 1
     std::string inner;

@@ -2,6 +2,8 @@
 // before the signature, so junk costs little; nothing here allocates once
 // the Scratch has been prepared.
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <ctime>
 
 #include "crypto/crypto.h"
@@ -20,6 +22,7 @@ bool ScratchImpl::prepare(size_t max_token_bytes, uint32_t max_depth) noexcept {
   // Sizes only grow: a Scratch shared by verifiers with different policies
   // settles at the largest and then never allocates again.
   max_token_bytes = std::max(max_token_bytes, sized_for);
+  header_owner = 0;  // |header| may move
   try {
     const size_t decoded = base64url::decoded_max_len(max_token_bytes);
     header.resize(decoded + simdjson::SIMDJSON_PADDING);
@@ -44,8 +47,17 @@ Scratch& Scratch::operator=(Scratch&&) noexcept = default;
 Verifier::Verifier(Policy policy, std::shared_ptr<const KeySet> keys)
     : Verifier(std::move(policy), std::make_shared<KeyStore>(std::move(keys))) {}
 
+namespace {
+// Verifier ids start at 1 (0 means "no cached header") and are never
+// reused, so a Verifier built where a destroyed one lived cannot match a
+// header the old one cached in a Scratch.
+std::atomic<uint64_t> g_next_verifier_id{1};
+}  // namespace
+
 Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store)
-    : policy_(std::move(policy)), store_(std::move(store)) {
+    : policy_(std::move(policy)),
+      store_(std::move(store)),
+      id_(g_next_verifier_id.fetch_add(1, std::memory_order_relaxed)) {
   policy_.max_json_depth = std::clamp<uint32_t>(policy_.max_json_depth, 1, json::kMaxDepthCeiling);
 }
 
@@ -73,15 +85,30 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
   const std::string_view signature_b64 = token.substr(dot2 + 1);
   if (!s.prepare(policy_.max_token_bytes, policy_.max_json_depth)) return Status::internal_error;
 
-  // 2. Header: decode, strict JSON, then 3. the header rules of the policy.
-  size_t header_len = 0;
-  if (Status st = decode_segment(header_b64, s.header, &header_len); st != Status::ok) return st;
-  simdjson::dom::element header_root;
-  if (Status st = s.header_parser.parse(s.header.data(), header_len, policy_.max_json_depth, header_root); st != Status::ok)
-    return st;
-  header = Header{};
-  if (Status st = json::read_header(header_root, policy_, header); st != Status::ok) return st;
-  header.json = {reinterpret_cast<const char*>(s.header.data()), header_len};
+  // 2. Header: decode, strict JSON, then 3. the header rules of the policy;
+  // or the remembered outcome for these exact bytes under this Verifier.
+  if (s.header_owner == id_ && header_b64.size() == s.header_b64_len &&
+      std::memcmp(header_b64.data(), s.header_b64, s.header_b64_len) == 0) {
+    header = s.cached_header;
+  } else {
+    s.header_owner = 0;
+    size_t header_len = 0;
+    if (Status st = decode_segment(header_b64, s.header, &header_len); st != Status::ok) return st;
+    simdjson::dom::element header_root;
+    if (Status st = s.header_parser.parse(s.header.data(), header_len, policy_.max_json_depth,
+                                          header_root);
+        st != Status::ok)
+      return st;
+    header = Header{};
+    if (Status st = json::read_header(header_root, policy_, header); st != Status::ok) return st;
+    header.json = {reinterpret_cast<const char*>(s.header.data()), header_len};
+    if (header_b64.size() <= detail::ScratchImpl::kHeaderCacheBytes) {
+      std::memcpy(s.header_b64, header_b64.data(), header_b64.size());
+      s.header_b64_len = header_b64.size();
+      s.cached_header = header;
+      s.header_owner = id_;
+    }
+  }
 
   // 4. Key: one candidate from the current snapshot, which this call pins
   // until it returns even if the set is replaced meanwhile.

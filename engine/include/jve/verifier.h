@@ -7,6 +7,7 @@
 //   if (verifier.verify(token, scratch, claims) != jve::Status::ok) reject();
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -74,6 +75,7 @@ class Verifier {
 
   Policy policy_;
   std::shared_ptr<KeyStore> store_;
+  uint64_t id_;  // unique per Verifier: keys the Scratch's header cache
 };
 
 }  // namespace jve
