@@ -154,5 +154,35 @@ TEST(KeyStoreThreads, UnknownKidListenerSeesEveryMissFromEveryThread) {
   EXPECT_EQ(misses.load(), 200);
 }
 
+TEST(KeyStoreThreads, ListenerMayReplaceTheSetItself) {
+  // A naive key source refetches inside the listener and calls replace()
+  // there. The verify that noticed the unknown kid has released its
+  // snapshot by then, so this must not deadlock, and the next verify sees
+  // the new key.
+  const testkit::SigningKey old_key = testkit::generate_key(Alg::HS256, "old");
+  const testkit::SigningKey new_key = testkit::generate_key(Alg::HS256, "new");
+  auto store = std::make_shared<KeyStore>(
+      std::make_shared<const KeySet>(*KeySet::from_jwks(testkit::jwks({&old_key}))));
+  auto both = std::make_shared<const KeySet>(*KeySet::from_jwks(testkit::jwks({&old_key, &new_key})));
+  int calls = 0;
+  KeyStore* raw = store.get();
+  store->set_unknown_kid_listener([&](std::string_view) {
+    ++calls;
+    raw->replace(both);
+  });
+  Policy p;
+  p.clock = [] { return kNow; };
+  p.check_audience = false;
+  const Verifier verifier(p, store);
+  const std::string token =
+      testkit::sign(new_key, testkit::header_json(Alg::HS256, "new"), testkit::realistic_payload(kNow));
+  Scratch scratch;
+  Claims claims;
+  EXPECT_EQ(verifier.verify(token, scratch, claims), Status::key_not_found);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(verifier.verify(token, scratch, claims), Status::ok);
+  EXPECT_EQ(calls, 1);
+}
+
 }  // namespace
 }  // namespace jve

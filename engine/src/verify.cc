@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <ctime>
+#include <optional>
 
 #include "crypto/crypto.h"
 #include "json/jose.h"
@@ -112,12 +113,15 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
 
   // 4. Key: one candidate from the current snapshot, which this call pins
   // until it returns even if the set is replaced meanwhile.
-  const KeyStore::Reader keys(*store_);
+  std::optional<KeyStore::Reader> keys(std::in_place, *store_);
   const Key* key = nullptr;
   const std::string_view kid = header.kid.value_or(std::string_view());
-  if (Status st = keys.keys().select(header.alg, header.kid ? &kid : nullptr, &key);
+  if (Status st = keys->keys().select(header.alg, header.kid ? &kid : nullptr, &key);
       st != Status::ok) {
-    // A kid the set does not know may be a key the issuer just added.
+    // A kid the set does not know may be a key the issuer just added. The
+    // snapshot is released first: a listener that replaced the set itself
+    // would otherwise wait for this very reader.
+    keys.reset();
     if (st == Status::key_not_found && header.kid) store_->notify_unknown_kid(kid);
     return st;
   }

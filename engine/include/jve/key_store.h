@@ -67,7 +67,9 @@ class KeyStore {
   // The unknown-kid listener is called on the verifying thread when a token
   // names a kid that the current set has no key or left-out key for, so a
   // key source can refetch (rate-limited on its side). It must return
-  // quickly and must not block; exceptions are swallowed. Set it before the
+  // quickly and must not block; exceptions are swallowed. It runs after the
+  // verify has released its snapshot, so calling replace() from it cannot
+  // deadlock (but costs the verifying thread the wait). Set it before the
   // store is shared with verifying threads.
   void set_unknown_kid_listener(std::function<void(std::string_view kid)> listener);
   void notify_unknown_kid(std::string_view kid) const noexcept;
