@@ -130,6 +130,7 @@ for target in fuzz/fuzz_*.cc; do
   case "$name" in
     fuzz_base64url) dicts=(base64url); max_len=1024 ;;
     fuzz_pem) dicts=(pem); max_len=8192 ;;
+    fuzz_http_head) dicts=(http); max_len=4096 ;;
     *) dicts=(json jose); max_len=4096 ;;
   esac
   work=$(mktemp -d)
