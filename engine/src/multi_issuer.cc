@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "compact.h"
 #include "json/strict.h"
 #include "jve/base64url.h"
 #include "scratch_impl.h"
@@ -37,19 +38,15 @@ Status MultiIssuerVerifier::verify(std::string_view token, Scratch& scratch,
   out = Claims{};
   // Bounds and shape, as stage 1 of Verifier::verify, against the largest
   // limits; the chosen Verifier applies its own again.
-  if (token.size() > max_token_bytes_) return Status::too_large;
-  const size_t dot1 = token.find('.');
-  if (dot1 == std::string_view::npos || dot1 == 0) return Status::malformed;
-  const size_t dot2 = token.find('.', dot1 + 1);
-  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
-    return Status::malformed;
+  detail::CompactParts parts;
+  if (Status st = detail::split_compact(token, max_token_bytes_, parts); st != Status::ok) return st;
   detail::ScratchImpl& s = scratch.impl();
   if (!s.prepare(max_token_bytes_, max_json_depth_)) return Status::internal_error;
 
   // The payload, decoded and parsed strictly (duplicates, depth, UTF-8) like
   // any hostile input; its iss picks the issuer.
   size_t len = 0;
-  if (Status st = base64url::decode(token.substr(dot1 + 1, dot2 - dot1 - 1), s.payload.data(), &len);
+  if (Status st = base64url::decode(parts.payload, s.payload.data(), &len);
       st != Status::ok)
     return st;
   if (Status st = s.payload_parser.parse(s.payload.data(), len, max_json_depth_, s.payload_root);

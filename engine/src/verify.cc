@@ -7,6 +7,7 @@
 #include <ctime>
 #include <optional>
 
+#include "compact.h"
 #include "crypto/crypto.h"
 #include "json/jose.h"
 #include "jve/base64url.h"
@@ -73,17 +74,13 @@ Status decode_segment(std::string_view b64, std::vector<uint8_t>& buf, size_t* l
 
 Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, Header& header,
                                std::string_view& payload, bool payload_decoded) const noexcept {
-  // 1. Bounds, decided before any decoding.
-  if (token.size() > policy_.max_token_bytes) return Status::too_large;
-  const size_t dot1 = token.find('.');
-  if (dot1 == std::string_view::npos || dot1 == 0) return Status::malformed;
-  const size_t dot2 = token.find('.', dot1 + 1);
-  // Exactly two dots: a JWE (five segments) or anything longer is malformed.
-  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
-    return Status::malformed;
-  const std::string_view header_b64 = token.substr(0, dot1);
-  const std::string_view payload_b64 = token.substr(dot1 + 1, dot2 - dot1 - 1);
-  const std::string_view signature_b64 = token.substr(dot2 + 1);
+  // 1. Bounds and shape, decided before any decoding.
+  detail::CompactParts parts;
+  if (Status st = detail::split_compact(token, policy_.max_token_bytes, parts); st != Status::ok)
+    return st;
+  const std::string_view header_b64 = parts.header;
+  const std::string_view payload_b64 = parts.payload;
+  const std::string_view signature_b64 = parts.signature;
   if (!s.prepare(policy_.max_token_bytes, policy_.max_json_depth)) return Status::internal_error;
 
   // 2. Header: decode, strict JSON, then 3. the header rules of the policy;
@@ -139,7 +136,7 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s, H
 
   // 6. Crypto over the exact received bytes "header.payload".
 #ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
-  if (Status st = crypto::verify(*key, header.alg, token.substr(0, dot2),
+  if (Status st = crypto::verify(*key, header.alg, parts.signing_input,
                                  std::span<const uint8_t>(s.signature.data(), sig_len));
       st != Status::ok)
     return st;

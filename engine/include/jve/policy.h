@@ -12,6 +12,11 @@
 
 namespace jve {
 
+// Defaults of the size and depth limits below; the C API (jve.h) starts
+// from the same values.
+inline constexpr size_t kDefaultMaxTokenBytes = 16 * 1024;
+inline constexpr uint32_t kDefaultMaxJsonDepth = 64;
+
 struct Policy {
   // Algorithms accepted in the header's alg. "none" cannot be added.
   AlgSet algorithms = AlgSet::all();
@@ -49,11 +54,11 @@ struct Policy {
   bool require_kid = false;
 
   // Longer tokens are too_large before any decoding.
-  size_t max_token_bytes = 16 * 1024;
+  size_t max_token_bytes = kDefaultMaxTokenBytes;
 
   // JSON nesting deeper than this is too_deep (an object holding a scalar is
   // depth 1). Values above 1024 are clamped.
-  uint32_t max_json_depth = 64;
+  uint32_t max_json_depth = kDefaultMaxJsonDepth;
 
   // Current time in seconds since the epoch. Empty: the system clock.
   std::function<int64_t()> clock;

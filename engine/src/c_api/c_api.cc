@@ -377,10 +377,10 @@ void jve_policy_init(jve_policy* policy) {
   policy->required_claim_count = 1;
   policy->max_age_seconds = JVE_NO_MAX_AGE;
   policy->require_kid = 0;
-  // jve::Policy's values (README "Policy defaults"), written out because
-  // building a jve::Policy allocates and this function cannot fail.
-  policy->max_token_bytes = 16 * 1024;
-  policy->max_json_depth = 64;
+  // jve::Policy's defaults, from their constants: building a jve::Policy
+  // would allocate, and this function cannot fail.
+  policy->max_token_bytes = jve::kDefaultMaxTokenBytes;
+  policy->max_json_depth = jve::kDefaultMaxJsonDepth;
 }
 
 jve_status jve_verifier_new(const jve_policy* policy, jve_key_store* store, jve_verifier** out,
