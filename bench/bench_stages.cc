@@ -4,17 +4,17 @@
 //   BM_Stage/split            find the two dots and cut the three segments
 //                             (DESIGN.md stage 1, as verify.cc does it)
 //   BM_Stage/header           base64url-decode the header, strict JSON parse,
-//                             json::read_header (stages 2-3)
+//                             json::extract_header, rules::check_header (stages 2-3)
 //   BM_Stage/payload[/large]  base64url-decode the payload and strict JSON
 //                             parse it (stages 5 and 7)
-//   BM_Stage/claims[/large]   json::check_claims on the parsed payload
+//   BM_Stage/claims[/large]   json::extract_claims, rules::check_claims on the parsed payload
 //                             (stage 8)
 //   BM_KeySetBuild/<n>        KeySet::from_jwks on a JWKS of n public keys of
 //                             every type (oct, RSA 2048, EC P-256/384/521,
 //                             Ed25519), cycling through the 13 algorithms
 //
-// The stages call the engine's internals (engine/src is on jve_bench's
-// include path) on a ScratchImpl prepared like Verifier::verify prepares its
+// The stages call the engine's internals (jve::internal gives jve_bench the
+// components' internal headers) on a ScratchImpl prepared like Verifier::verify prepares its
 // own, with the HS256 fixture token: the stages do not depend on the
 // algorithm, only on the header and payload, which are the same for all.
 // The key-selection and signature stages are BM_Verify - (these) and
@@ -25,32 +25,18 @@
 #include <string_view>
 #include <vector>
 
-#include "json/jose.h"
+#include "json/extract.h"
 #include "json/strict.h"
 #include "jve/jve.hpp"
-#include "scratch_impl.h"
 #include "testkit.h"
+#include "verify/compact.h"
+#include "verify/rules.h"
+#include "verify/scratch_impl.h"
 
 namespace jve::bench {
 namespace {
 
-struct Segments {
-  std::string_view header, payload, signature;
-};
-
-// split_token mirrors stage 1 of Verifier::verify_signed.
-inline Status split_token(std::string_view token, size_t max_bytes, Segments& out) noexcept {
-  if (token.size() > max_bytes) return Status::too_large;
-  const size_t dot1 = token.find('.');
-  if (dot1 == std::string_view::npos || dot1 == 0) return Status::malformed;
-  const size_t dot2 = token.find('.', dot1 + 1);
-  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
-    return Status::malformed;
-  out.header = token.substr(0, dot1);
-  out.payload = token.substr(dot1 + 1, dot2 - dot1 - 1);
-  out.signature = token.substr(dot2 + 1);
-  return Status::ok;
-}
+using Segments = detail::CompactParts;
 
 // StageContext holds a prepared ScratchImpl and the pieces of one token.
 struct StageContext {
@@ -59,24 +45,26 @@ struct StageContext {
   Segments seg;
   std::string_view token;
 
-  detail::ScratchImpl& s() { return scratch.impl(); }
+  detail::ScratchImpl& s() { return detail::ScratchAccess::impl(scratch); }
 
   Status init(std::string_view t) {
     token = t;
     if (!s().prepare(policy.max_token_bytes, policy.max_json_depth)) return Status::internal_error;
-    return split_token(token, policy.max_token_bytes, seg);
+    return detail::split_compact(token, policy.max_token_bytes, seg);
   }
 
   Status header(Header& out) {
     size_t len = 0;
     if (Status st = base64url::decode(seg.header, s().header.data(), &len); st != Status::ok)
       return st;
-    simdjson::dom::element root;
+    json::Value root;
     if (Status st = s().header_parser.parse(s().header.data(), len, policy.max_json_depth, root);
         st != Status::ok)
       return st;
+    json::HeaderFields fields;
+    if (Status st = json::extract_header(root, fields); st != Status::ok) return st;
     out = Header{};
-    return json::read_header(root, policy, out);
+    return rules::check_header(fields, policy, out);
   }
 
   Status payload(std::string_view& json_out) {
@@ -85,13 +73,15 @@ struct StageContext {
       return st;
     json_out = {reinterpret_cast<const char*>(s().payload.data()), len};
     return s().payload_parser.parse(s().payload.data(), len, policy.max_json_depth,
-                                    s().payload_root);
+                                    s().claims.root);
   }
 
   Status claims(std::string_view payload_json, Claims& out) {
     out = Claims{};
-    s().bind(out, payload_json);
-    return json::check_claims(s().payload_root, policy, kNow, out);
+    detail::ClaimsAccess::bind(out, &s().claims, payload_json);
+    json::ClaimFields fields;
+    if (Status st = json::extract_claims(s().claims.root, fields); st != Status::ok) return st;
+    return rules::check_claims(fields, policy, kNow);
   }
 };
 
@@ -116,7 +106,7 @@ void BM_StageSplit(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(token);
     Segments seg;
-    Status st = split_token(token, c.policy.max_token_bytes, seg);
+    Status st = detail::split_compact(token, c.policy.max_token_bytes, seg);
     failures += st != Status::ok;
     benchmark::DoNotOptimize(seg);
   }

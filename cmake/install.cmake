@@ -28,11 +28,14 @@ set(JVE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/jve" CACHE STRING
     "Where jveConfig.cmake goes, relative to the install prefix")
 mark_as_advanced(JVE_INSTALL_CMAKEDIR)
 
-# Public headers only: engine/src/ holds the private ones.
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/engine/include/jve"
-        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
-        COMPONENT jve_development
-        FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
+# Public headers only: each component's include/jve/ (engine/CMakeLists.txt
+# lists them); internal/ and src/ hold the private ones.
+foreach(dir IN LISTS JVE_PUBLIC_HEADER_DIRS)
+  install(DIRECTORY "${dir}/jve"
+          DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+          COMPONENT jve_development
+          FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
+endforeach()
 
 # jve and jve_shared carry $<INSTALL_INTERFACE:include> themselves.
 install(TARGETS jve_shared EXPORT jveTargets
@@ -57,7 +60,7 @@ if(TARGET jve_remote)
   get_target_property(jve_remote_includes jve_remote INTERFACE_INCLUDE_DIRECTORIES)
   foreach(dir IN LISTS jve_remote_includes)
     string(REGEX REPLACE "^\\$<BUILD_INTERFACE:(.*)>$" "\\1" dir "${dir}")
-    if(IS_DIRECTORY "${dir}/jve" AND NOT dir STREQUAL "${PROJECT_SOURCE_DIR}/engine/include")
+    if(IS_DIRECTORY "${dir}/jve" AND NOT dir IN_LIST JVE_PUBLIC_HEADER_DIRS)
       install(DIRECTORY "${dir}/jve" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
               COMPONENT jve_development FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
     endif()

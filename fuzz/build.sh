@@ -52,19 +52,14 @@ cmake -S "$src" -B "$build" "${generator[@]}" \
   ${JVE_BORINGSSL_ROOT:+-DJVE_BORINGSSL_ROOT="$JVE_BORINGSSL_ROOT"} >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
 
-# Per target: which dictionaries, and the -max_len recorded in fuzz/README.md.
-for cc in "$src"/fuzz/fuzz_*.cc; do
-  name=$(basename "$cc" .cc)
-  case "$name" in
-    fuzz_base64url) dicts=(base64url); max_len=1024 ;;
-    fuzz_pem) dicts=(pem); max_len=8192 ;;
-    *) dicts=(json jose); max_len=4096 ;;
-  esac
-  cp "$build/fuzz/$name" "$OUT/"
+# Every target CMake registered (cmake/fuzzing.cmake writes the list): name,
+# binary, seed corpus, dictionaries, the -max_len recorded in fuzz/README.md.
+while IFS=$'\t' read -r name binary corpus dicts max_len; do
+  cp "$binary" "$OUT/"
   rm -f "$OUT/${name}_seed_corpus.zip"
-  (cd "$src/fuzz/corpus/$name" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
-  : > "$OUT/$name.dict"
-  for d in "${dicts[@]}"; do cat "$src/fuzz/dict/$d.dict" >> "$OUT/$name.dict"; done
+  (cd "$corpus" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
+  IFS=, read -r -a dict_files <<<"$dicts"
+  cat "${dict_files[@]}" > "$OUT/$name.dict"
   printf '[libfuzzer]\nmax_len = %s\ntimeout = 10\n' "$max_len" > "$OUT/$name.options"
   echo "fuzz/build.sh: $OUT/$name"
-done
+done < "$build/fuzz_targets.tsv"

@@ -26,7 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "crypto/crypto.h"
+#include "crypto/verify.h"
+#include "keys/key_access.h"
 #include "jve/base64url.h"
 #include "jve/key_set.h"
 
@@ -220,7 +221,7 @@ std::shared_ptr<const Key> key_for(Alg a) {
 }
 
 Status check(Alg a, std::string_view msg, const Bytes& sig) {
-  return crypto::verify(*key_for(a), a, msg, sig);
+  return crypto::verify(jve::keys::material(*key_for(a)), a, msg, sig);
 }
 
 class CryptoVerify : public testing::TestWithParam<Alg> {};
@@ -240,7 +241,7 @@ TEST_P(CryptoVerify, AcceptsValidSignature) {
   const Alg a = GetParam();
   ASSERT_TRUE(key_for(a));
   Bytes sig = sign(a, kMessage);
-  EXPECT_EQ(sig.size(), crypto::signature_len(*key_for(a), a));
+  EXPECT_EQ(sig.size(), crypto::signature_len(jve::keys::material(*key_for(a)), a));
   EXPECT_EQ(check(a, kMessage, sig), Status::ok);
   // The empty signing input is still an input.
   EXPECT_EQ(check(a, "", sign(a, "")), Status::ok);
@@ -291,7 +292,7 @@ TEST_P(CryptoVerify, RejectsWrongMessage) {
 TEST_P(CryptoVerify, RejectsAllZeroSignature) {
   const Alg a = GetParam();
   ASSERT_TRUE(key_for(a));
-  Bytes zero(crypto::signature_len(*key_for(a), a), 0);
+  Bytes zero(crypto::signature_len(jve::keys::material(*key_for(a)), a), 0);
   EXPECT_EQ(check(a, kMessage, zero), Status::bad_signature);
   Bytes ones(zero.size(), 0xff);
   EXPECT_EQ(check(a, kMessage, ones), Status::bad_signature);
@@ -301,18 +302,18 @@ TEST_P(CryptoVerify, RefusesAKeyThatDoesNotFit) {
   const Alg a = GetParam();
   const Alg other = a == Alg::EdDSA ? Alg::ES256 : Alg::EdDSA;
   ASSERT_TRUE(key_for(other));
-  EXPECT_NE(crypto::verify(*key_for(other), a, kMessage, sign(a, kMessage)), Status::ok);
+  EXPECT_NE(crypto::verify(jve::keys::material(*key_for(other)), a, kMessage, sign(a, kMessage)), Status::ok);
 }
 
 TEST(CryptoVerify, SignatureLengths) {
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::HS256), Alg::HS256), 32u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::HS384), Alg::HS384), 48u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::HS512), Alg::HS512), 64u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::RS256), Alg::RS384), 256u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::ES256), Alg::ES256), 64u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::ES384), Alg::ES384), 96u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::ES512), Alg::ES512), 132u);
-  EXPECT_EQ(crypto::signature_len(*key_for(Alg::EdDSA), Alg::EdDSA), 64u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::HS256)), Alg::HS256), 32u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::HS384)), Alg::HS384), 48u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::HS512)), Alg::HS512), 64u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::RS256)), Alg::RS384), 256u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::ES256)), Alg::ES256), 64u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::ES384)), Alg::ES384), 96u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::ES512)), Alg::ES512), 132u);
+  EXPECT_EQ(crypto::signature_len(jve::keys::material(*key_for(Alg::EdDSA)), Alg::EdDSA), 64u);
 }
 
 // ------------------------------------------------------------------ HMAC
@@ -332,7 +333,7 @@ TEST(CryptoHmac, MatchesHmacForEveryKeyLengthClass) {
                        reinterpret_cast<const uint8_t*>(kMessage.data()), kMessage.size(),
                        tag.data(), &tag_len));
       tag.resize(tag_len);
-      EXPECT_EQ(crypto::verify(**key, a, kMessage, tag), Status::ok)
+      EXPECT_EQ(crypto::verify(jve::keys::material(**key), a, kMessage, tag), Status::ok)
           << alg_name(a) << " key length " << len;
     }
   }
@@ -373,13 +374,13 @@ TEST(CryptoRsa, PssRejectsOtherMgf1Hash) {
 }
 
 TEST(CryptoRsa, Pkcs1AndPssAreNotInterchangeable) {
-  EXPECT_EQ(crypto::verify(*key_for(Alg::RS256), Alg::RS256, kMessage, sign(Alg::PS256, kMessage)),
+  EXPECT_EQ(crypto::verify(jve::keys::material(*key_for(Alg::RS256)), Alg::RS256, kMessage, sign(Alg::PS256, kMessage)),
             Status::bad_signature);
   // key_for(PS256) is pinned to PS256; use the unpinned JWK key for PS256.
-  EXPECT_EQ(crypto::verify(*key_for(Alg::RS256), Alg::PS256, kMessage, sign(Alg::RS256, kMessage)),
+  EXPECT_EQ(crypto::verify(jve::keys::material(*key_for(Alg::RS256)), Alg::PS256, kMessage, sign(Alg::RS256, kMessage)),
             Status::bad_signature);
   // Same key, other hash.
-  EXPECT_EQ(crypto::verify(*key_for(Alg::RS256), Alg::RS384, kMessage, sign(Alg::RS256, kMessage)),
+  EXPECT_EQ(crypto::verify(jve::keys::material(*key_for(Alg::RS256)), Alg::RS384, kMessage, sign(Alg::RS256, kMessage)),
             Status::bad_signature);
 }
 

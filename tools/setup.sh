@@ -125,31 +125,27 @@ configure_and_build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=cla
   -DJVE_BUILD_FUZZERS=ON -DJVE_SANITIZE=ON \
   -DJVE_BUILD_TESTS=OFF -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_TOOLS=OFF
 fuzz_start=$SECONDS
-for target in fuzz/fuzz_*.cc; do
-  name=$(basename "$target" .cc)
-  case "$name" in
-    fuzz_base64url) dicts=(base64url); max_len=1024 ;;
-    fuzz_pem) dicts=(pem); max_len=8192 ;;
-    fuzz_http_head) dicts=(http); max_len=4096 ;;
-    *) dicts=(json jose); max_len=4096 ;;
-  esac
+# build-fuzz/fuzz_targets.tsv lists every target CMake registered
+# (cmake/fuzzing.cmake): name, binary, seed corpus, dictionaries, max_len.
+while IFS=$'\t' read -r name binary corpus dicts max_len; do
   work=$(mktemp -d)
-  for d in "${dicts[@]}"; do cat "fuzz/dict/$d.dict" >> "$work/dict"; done
+  IFS=, read -r -a dict_files <<<"$dicts"
+  cat "${dict_files[@]}" > "$work/dict"
   echo "-- $name"
-  if ! (cd "$work" && "$root/build-fuzz/fuzz/$name" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
+  if ! (cd "$work" && "$binary" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
           -dict="$work/dict" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
-          "$work" "$root/fuzz/corpus/$name" > "$work/log" 2>&1); then
+          "$work" "$corpus" < /dev/null > "$work/log" 2>&1); then
     grep -B2 -A12 "MISMATCH" "$work/log" || true
     tail -n 60 "$work/log"
     for a in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
       [ -f "$a" ] && { echo "reproducer $a (base64):"; base64 -w0 "$a"; echo; }
     done
-    echo "FUZZER $name FAILED: keep the reproducer in fuzz/corpus/$name/ once fixed" >&2
+    echo "FUZZER $name FAILED: keep the reproducer in $corpus/ once fixed" >&2
     exit 1
   fi
   grep -E "^stat::number_of_executed_units|^Done|cov: " "$work/log" | tail -n 2
   rm -rf "$work"
-done
+done < build-fuzz/fuzz_targets.tsv
 echo "== fuzzers took $((SECONDS - fuzz_start))s"
 
 # ThreadSanitizer over the tests that share a Verifier, KeyStore or kernel

@@ -6,6 +6,7 @@
 #include "jve/claims.h"
 #include "jve/key_set.h"
 #include "jve/jwks_file.h"
+#include "jve/key_source.h"
 #include "jve/key_store.h"
 #include "jve/multi_issuer.h"
 #include "jve/policy.h"

@@ -28,6 +28,8 @@
 #include <thread>
 #include <utility>
 
+#include "sources/callbacks.h"
+
 namespace jve {
 
 namespace {
@@ -40,15 +42,6 @@ constexpr milliseconds kMinDelay{10};
 // Longer ones would overflow steady_clock arithmetic; a year is "never".
 constexpr milliseconds kMaxDelay = std::chrono::hours(24 * 365);
 constexpr long kMaxRedirects = 3;
-
-template <class F, class... Args>
-void call_quietly(const F& f, Args&&... args) noexcept {
-  if (!f) return;
-  try {
-    f(std::forward<Args>(args)...);
-  } catch (...) {  // a user callback's failure must not stop the fetch thread
-  }
-}
 
 // curl_global_init is thread-safe from 7.84 on (CURL_VERSION_THREADSAFE);
 // the function-local static also makes it run once for older ones. There is
@@ -490,7 +483,7 @@ void JwksUrl::Impl::fetch() {
       loaded = true;
     }
     changed.notify_all();
-    if (out.keys) call_quietly(options.on_keys, *out.keys);
+    if (out.keys) sources::call_quietly(options.on_keys, *out.keys);
     return;
   }
   ++failures_in_row;
@@ -504,7 +497,7 @@ void JwksUrl::Impl::fetch() {
     error = out.error;
   }
   changed.notify_all();
-  call_quietly(options.on_error, out.error);
+  sources::call_quietly(options.on_error, out.error);
 }
 
 void JwksUrl::Impl::run() {

@@ -30,7 +30,7 @@
 #include <optional>
 #include <string>
 
-#include "jve/jwks_file.h"  // SourceError, SourceErrorKind, parse_usable_jwks
+#include "jve/key_source.h"
 #include "jve/key_set.h"
 #include "jve/key_store.h"
 

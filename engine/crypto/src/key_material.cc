@@ -1,0 +1,154 @@
+// Load-time preparation of KeyMaterial (cold path: allocation is fine here).
+#include "crypto/key_material.h"
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/mem.h>
+#include <openssl/nid.h>
+
+#include <cstring>
+
+namespace jve::crypto {
+
+KeyMaterial::~KeyMaterial() {
+  // The pad states are as good as the key for forging tags: wipe them.
+  OPENSSL_cleanse(&hs256, sizeof(hs256));
+  OPENSSL_cleanse(&hs384, sizeof(hs384));
+  OPENSSL_cleanse(&hs512, sizeof(hs512));
+}
+
+namespace {
+
+// One hash, as the functions BoringSSL's low-level SHA API offers for it.
+template <class Ctx, size_t kBlockLen, size_t kDigestLen>
+struct Hash {
+  int (*init)(Ctx*);
+  int (*update)(Ctx*, const void*, size_t);
+  int (*final)(uint8_t*, Ctx*);
+};
+
+template <class Ctx, size_t kBlockLen, size_t kDigestLen>
+void make_pads(const Hash<Ctx, kBlockLen, kDigestLen>& h, std::span<const uint8_t> key,
+               HmacPads<Ctx>& out) {
+  static_assert(kDigestLen <= kBlockLen);
+  // RFC 2104 §2: a key longer than the block is replaced by its hash; a
+  // shorter one is padded with zeros to the block length.
+  uint8_t block[kBlockLen] = {};
+  if (key.size() > kBlockLen) {
+    Ctx c;
+    h.init(&c);
+    h.update(&c, key.data(), key.size());
+    h.final(block, &c);
+    OPENSSL_cleanse(&c, sizeof(c));
+  } else if (!key.empty()) {
+    std::memcpy(block, key.data(), key.size());
+  }
+  uint8_t pad[kBlockLen];
+  for (size_t i = 0; i < kBlockLen; ++i) pad[i] = block[i] ^ 0x36;
+  h.init(&out.inner);
+  h.update(&out.inner, pad, kBlockLen);
+  for (size_t i = 0; i < kBlockLen; ++i) pad[i] = block[i] ^ 0x5c;
+  h.init(&out.outer);
+  h.update(&out.outer, pad, kBlockLen);
+  OPENSSL_cleanse(block, sizeof(block));
+  OPENSSL_cleanse(pad, sizeof(pad));
+}
+
+constexpr Hash<SHA256_CTX, SHA256_CBLOCK, SHA256_DIGEST_LENGTH> kSha256{
+    SHA256_Init, SHA256_Update, SHA256_Final};
+constexpr Hash<SHA512_CTX, SHA512_CBLOCK, SHA384_DIGEST_LENGTH> kSha384{
+    SHA384_Init, SHA384_Update, SHA384_Final};
+constexpr Hash<SHA512_CTX, SHA512_CBLOCK, SHA512_DIGEST_LENGTH> kSha512{
+    SHA512_Init, SHA512_Update, SHA512_Final};
+
+}  // namespace
+
+Family family_of(Alg alg) noexcept {
+  switch (alg) {
+    case Alg::HS256: case Alg::HS384: case Alg::HS512:
+      return Family::hmac;
+    case Alg::RS256: case Alg::RS384: case Alg::RS512:
+    case Alg::PS256: case Alg::PS384: case Alg::PS512:
+      return Family::rsa;
+    case Alg::ES256: return Family::ec_p256;
+    case Alg::ES384: return Family::ec_p384;
+    case Alg::ES512: return Family::ec_p521;
+    case Alg::EdDSA:
+      return Family::ed25519;
+  }
+  return Family::none;
+}
+
+Status prepare_hmac(std::span<const uint8_t> key, KeyMaterial& out) noexcept {
+  out.family = Family::hmac;
+  out.hmac_key_len = key.size();
+  make_pads(kSha256, key, out.hs256);
+  make_pads(kSha384, key, out.hs384);
+  make_pads(kSha512, key, out.hs512);
+  return Status::ok;
+}
+
+Status prepare_rsa(bssl::UniquePtr<RSA> rsa, KeyMaterial& out) noexcept {
+  if (!rsa || RSA_get0_n(rsa.get()) == nullptr || RSA_get0_e(rsa.get()) == nullptr) {
+    return Status::bad_key;
+  }
+  const size_t len = RSA_size(rsa.get());
+  // BoringSSL refuses moduli over 16384 bits; the loaders report them first.
+  constexpr size_t kMaxLen = 16384 / 8;
+  if (len == 0 || len > kMaxLen) return Status::unsupported_key;
+  // BoringSSL builds the Montgomery context for n lazily, under a lock, on
+  // the first public-key operation. Run one now (1^e mod n = 1, no padding)
+  // so verifications find it ready. This also runs BoringSSL's own public
+  // key checks (n odd, n > e, size limits): a key it refuses is bad_key.
+  uint8_t in[kMaxLen] = {}, result[kMaxLen] = {};
+  in[len - 1] = 1;
+  size_t result_len = 0;
+  if (!RSA_verify_raw(rsa.get(), &result_len, result, len, in, len, RSA_NO_PADDING) ||
+      result_len != len || result[len - 1] != 1) {
+    ERR_clear_error();
+    return Status::bad_key;
+  }
+  out.family = Family::rsa;
+  out.rsa_modulus_len = len;
+  out.rsa = std::move(rsa);
+  return Status::ok;
+}
+
+Status prepare_ec(bssl::UniquePtr<EC_KEY> ec, KeyMaterial& out) noexcept {
+  if (!ec) return Status::bad_key;
+  const EC_GROUP* group = EC_KEY_get0_group(ec.get());
+  if (group == nullptr || EC_KEY_get0_public_key(ec.get()) == nullptr) return Status::bad_key;
+  Family family;
+  switch (EC_GROUP_get_curve_name(group)) {
+    case NID_X9_62_prime256v1: family = Family::ec_p256; break;
+    case NID_secp384r1: family = Family::ec_p384; break;
+    case NID_secp521r1: family = Family::ec_p521; break;
+    default:
+      return Status::unsupported_key;
+  }
+  // Point on the curve and not the point at infinity; an off-curve point is
+  // the invalid-curve attack's way in, so it is refused here, once.
+  if (!EC_KEY_check_key(ec.get())) {
+    ERR_clear_error();
+    return Status::bad_key;
+  }
+  const BIGNUM* order = EC_GROUP_get0_order(group);
+  const size_t order_len = BN_num_bytes(order);
+  if (order_len == 0 || order_len > sizeof(out.ec_order) ||
+      !BN_bn2bin_padded(out.ec_order, order_len, order)) {
+    ERR_clear_error();
+    return Status::internal_error;
+  }
+  out.family = family;
+  out.ec_order_len = order_len;
+  out.ec = std::move(ec);
+  return Status::ok;
+}
+
+void prepare_ed25519(std::span<const uint8_t, 32> key, KeyMaterial& out) noexcept {
+  out.family = Family::ed25519;
+  std::memcpy(out.ed25519, key.data(), key.size());
+}
+
+}  // namespace jve::crypto

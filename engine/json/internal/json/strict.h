@@ -1,0 +1,81 @@
+// Strict JSON for JOSE headers, JWT payloads and JWKs.
+//
+// simdjson's DOM parser already enforces RFC 8259 and UTF-8 (no NaN, leading
+// zeros, trailing commas, comments, raw control characters or trailing data,
+// and no lone surrogate escapes). It accepts two things DESIGN.md forbids,
+// which this layer adds: a leading byte-order mark, and duplicate member
+// names (RFC 7515 §5.2 lets us reject them; the alternative, "last one
+// wins", is how parsers disagree about what was signed).
+//
+// Known departure from RFC 8259: integers outside the 64-bit range are
+// rejected by simdjson (bad_json) rather than read as doubles.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "json/value.h"
+#include "jve/status.h"
+
+namespace jve::json {
+
+// The deepest nesting any document may have, whatever the policy says.
+inline constexpr uint32_t kMaxDepthCeiling = 1024;
+
+// StrictParser is a DOM parser plus the buffer the duplicate check sorts
+// member names in. reserve() sizes both for documents up to |capacity|
+// bytes and |max_depth| levels; after that, parse() allocates nothing.
+// Sizes only grow, so verifiers with different policies can share one
+// Scratch without reallocating on every switch.
+class StrictParser {
+ public:
+  // reserve sizes the parser for at least |capacity| bytes and |max_depth|
+  // levels (an object holding scalars is depth 1; clamped to
+  // kMaxDepthCeiling). False if allocation failed.
+  bool reserve(size_t capacity, uint32_t max_depth);
+
+  // parse reads |len| bytes at |buf|, which must be followed by
+  // SIMDJSON_PADDING readable bytes. Returns ok and the root in |root|, or
+  // bad_json, duplicate_member, too_deep (nesting beyond |max_depth| or
+  // beyond what reserve() sized for), too_large (len > capacity).
+  // |root| stays valid until the next parse on this parser.
+  [[nodiscard]] Status parse(const uint8_t* buf, size_t len, uint32_t max_depth,
+                             Value& root) noexcept;
+
+  size_t capacity() const noexcept { return capacity_; }
+  uint32_t max_depth() const noexcept { return max_depth_; }
+
+ private:
+  Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
+
+  simdjson::dom::parser parser_;
+  // A member name with its first eight bytes as an integer: names up to
+  // eight bytes (every registered JOSE and JWT name) compare without memcmp.
+  struct Name {
+    uint64_t prefix;
+    std::string_view text;
+    bool operator==(const Name& o) const noexcept {
+      return prefix == o.prefix && text.size() == o.text.size() &&
+             (text.size() <= 8 || text == o.text);
+    }
+    bool operator<(const Name& o) const noexcept {
+      if (prefix != o.prefix) return prefix < o.prefix;
+      return text < o.text;
+    }
+  };
+  std::vector<Name> names_;  // capacity fixed by reserve()
+  size_t capacity_ = 0;
+  uint32_t max_depth_ = 0;
+};
+
+// parse_document is the cold-path convenience (key loading): copies |text|
+// into a padded string owned by |storage| and parses it strictly.
+[[nodiscard]] Status parse_document(std::string_view text, uint32_t max_depth,
+                                    StrictParser& parser, simdjson::padded_string& storage,
+                                    Value& root);
+
+}  // namespace jve::json

@@ -1,0 +1,123 @@
+#include "json/strict.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace jve::json {
+
+bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
+  max_depth = std::clamp<uint32_t>(max_depth, 1, kMaxDepthCeiling);
+  if (capacity <= capacity_ && max_depth <= max_depth_) return true;
+  capacity = std::max(capacity, capacity_);
+  max_depth = std::max(max_depth, max_depth_);
+  // simdjson counts the document itself as a level, so depth d needs d + 1.
+  if (parser_.allocate(capacity, max_depth + 1) != simdjson::SUCCESS) return false;
+  // Every member takes at least four bytes ("":0 plus a separator), so this
+  // bounds the names of all open objects together.
+  names_.reserve(capacity / 4 + 1);
+  capacity_ = capacity;
+  max_depth_ = max_depth;
+  return true;
+}
+
+Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
+                           Value& root) noexcept {
+  if (len > capacity_) return Status::too_large;
+  // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and
+  // RFC 7515 signs bytes, so a BOM is not JSON here.
+  if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) return Status::bad_json;
+  simdjson::dom::element e;
+  auto err = parser_.parse(buf, len, /*realloc_if_needed=*/false).get(e);
+  if (err == simdjson::DEPTH_ERROR) return Status::too_deep;
+  if (err != simdjson::SUCCESS) return Status::bad_json;
+  names_.clear();
+  root = Value(e);
+  return check_members(e, 1, max_depth);
+}
+
+namespace {
+
+// name_prefix packs a name's bytes into an integer that, for names of equal
+// length up to eight bytes, is equal exactly when the names are. Fixed-size
+// loads only: a variable-length copy into a stack integer stalls on store
+// forwarding (it was 40% of check_members in perf).
+uint64_t name_prefix(std::string_view k) noexcept {
+  const char* p = k.data();
+  const size_t n = k.size();
+  if (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  if (n >= 4) {  // bytes [0,4) and [n-4,n) cover all n bytes
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return lo | static_cast<uint64_t>(hi) << 32;
+  }
+  if (n == 0) return 0;
+  return static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
+         static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 |
+         static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << 16;
+}
+
+}  // namespace
+
+// |depth| is the nesting level of |e| (the root container is 1). The
+// recursion is bounded by |max_depth|, and simdjson has already refused
+// documents deeper than the parser was sized for.
+Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
+                                   uint32_t max_depth) noexcept {
+  if (depth > max_depth) return Status::too_deep;
+  if (e.is_array()) {
+    const simdjson::dom::array items = e.get_array().value_unsafe();
+    for (simdjson::dom::element child : items) {
+      if (child.is_array() || child.is_object()) {
+        if (Status s = check_members(child, depth + 1, max_depth); s != Status::ok) return s;
+      }
+    }
+    return Status::ok;
+  }
+  if (!e.is_object()) return Status::ok;
+  simdjson::dom::object obj = e.get_object().value_unsafe();
+  const size_t base = names_.size();
+  for (auto field : obj) {  // within reserved capacity
+    const std::string_view k = field.key;
+    names_.push_back({name_prefix(k), k});
+  }
+  auto first = names_.begin() + static_cast<ptrdiff_t>(base);
+  const size_t n = names_.size() - base;
+  bool dup = false;
+  if (n <= 16) {
+    // Headers and typical payloads: pairwise integer compares beat sorting.
+    // A branch-free pass over (prefix, length) keys first; the exact check
+    // runs only when two keys collide.
+    uint64_t keys[16];
+    for (size_t i = 0; i < n; ++i) keys[i] = first[i].prefix ^ (first[i].text.size() * 0x9E3779B97F4A7C15ull);
+    bool collision = false;
+    for (size_t i = 1; i < n; ++i)
+      for (size_t j = 0; j < i; ++j) collision |= keys[i] == keys[j];
+    for (size_t i = 1; collision && i < n && !dup; ++i)
+      for (size_t j = 0; j < i && !dup; ++j) dup = first[i] == first[j];
+  } else {
+    std::sort(first, names_.end());
+    dup = std::adjacent_find(first, names_.end()) != names_.end();
+  }
+  names_.resize(base);
+  if (dup) return Status::duplicate_member;
+  for (auto field : obj) {
+    if (field.value.is_array() || field.value.is_object()) {
+      if (Status s = check_members(field.value, depth + 1, max_depth); s != Status::ok) return s;
+    }
+  }
+  return Status::ok;
+}
+
+Status parse_document(std::string_view text, uint32_t max_depth, StrictParser& parser,
+                      simdjson::padded_string& storage, Value& root) {
+  if (!parser.reserve(std::max<size_t>(text.size(), 64), max_depth)) return Status::internal_error;
+  storage = simdjson::padded_string(text);
+  return parser.parse(reinterpret_cast<const uint8_t*>(storage.data()), text.size(), max_depth, root);
+}
+
+}  // namespace jve::json

@@ -1,0 +1,147 @@
+// jve/key_set.h: prepared verification keys and immutable sets of them.
+//
+// Keys are parsed, validated and prepared once (HMAC pad states, RSA public
+// key, EC point checked on its curve, Ed25519 bytes) and are then immutable,
+// so one Key or KeySet may be shared by any number of threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "jve/alg.h"
+#include "jve/result.h"
+#include "jve/status.h"
+
+namespace jve {
+
+namespace crypto {
+struct KeyMaterial;  // the prepared crypto state (engine/crypto, internal)
+}
+namespace keys {
+struct KeyAccess;    // how the engine's components build and use keys (internal)
+}
+
+enum class KeyType : uint8_t { oct, rsa, ec_p256, ec_p384, ec_p521, ed25519 };
+
+// key_type_name returns "oct", "RSA", "EC P-256", ... for messages.
+std::string_view key_type_name(KeyType t) noexcept;
+
+// KeyOptions carries what a PEM file or a raw secret cannot say itself.
+struct KeyOptions {
+  std::optional<std::string> kid;  // nullopt: the key has no kid
+  std::optional<Alg> alg;          // pins the key to one algorithm
+};
+
+class Key {
+ public:
+  // from_jwk parses one JWK (RFC 7517 §4: kty RSA/EC/OKP/oct, kid, alg, use,
+  // key_ops; private members are ignored). On failure returns bad_json,
+  // bad_key, weak_key, unsupported_key, key_not_for_signing or
+  // key_alg_mismatch, and when |why| is given writes a sentence naming the
+  // member at fault.
+  static Result<std::shared_ptr<const Key>> from_jwk(std::string_view json,
+                                                     std::string* why = nullptr);
+
+  // from_pem parses a PEM SPKI public key ("PUBLIC KEY"), a PKCS#1 RSA public
+  // key ("RSA PUBLIC KEY") or an X.509 certificate ("CERTIFICATE"; only its
+  // public key is used, the certificate itself is not validated).
+  static Result<std::shared_ptr<const Key>> from_pem(std::string_view pem,
+                                                     const KeyOptions& options = {},
+                                                     std::string* why = nullptr);
+
+  // from_secret makes an HMAC key from raw bytes. Shorter than 32 bytes, or
+  // shorter than the hash of a pinned HS384/HS512, is weak_key.
+  static Result<std::shared_ptr<const Key>> from_secret(std::span<const uint8_t> secret,
+                                                        const KeyOptions& options = {},
+                                                        std::string* why = nullptr);
+
+  ~Key();
+  Key(const Key&) = delete;
+  Key& operator=(const Key&) = delete;
+
+  const std::optional<std::string>& kid() const noexcept { return kid_; }
+  KeyType type() const noexcept { return type_; }
+  std::optional<Alg> alg() const noexcept { return alg_; }
+
+  // fits tells whether this key may verify |a|: the key type matches the
+  // algorithm family (and curve), and a pinned alg equals |a|. Key strength
+  // for |a| is checked separately by check_strength.
+  bool fits(Alg a) const noexcept;
+
+  // check_strength returns weak_key when the key is too short for |a| (an
+  // HMAC key shorter than a's hash output), else ok.
+  Status check_strength(Alg a) const noexcept;
+
+
+ private:
+  // Keys are made only by the loaders above, from validated material.
+  friend struct keys::KeyAccess;
+  Key(std::optional<std::string> kid, KeyType type, std::optional<Alg> alg,
+      std::unique_ptr<const crypto::KeyMaterial> material);
+
+  std::optional<std::string> kid_;
+  KeyType type_;
+  std::optional<Alg> alg_;
+  std::unique_ptr<const crypto::KeyMaterial> material_;
+};
+
+// KeyIssue describes a key that a loader left out.
+struct KeyIssue {
+  size_t index = 0;                // position in the JWKS "keys" array
+  std::optional<std::string> kid;  // when the key named one
+  std::optional<KeyType> type;     // when the key got far enough to tell
+  Status status = Status::bad_key;
+  std::string why;                 // a sentence naming what is wrong
+};
+
+// KeySet is an immutable set of keys indexed by kid. Keys that a loader left
+// out are remembered by kid, so a token asking for one of them fails with the
+// key's own status (weak_key, ...) rather than key_not_found.
+class KeySet {
+ public:
+  KeySet() = default;
+  explicit KeySet(std::vector<std::shared_ptr<const Key>> keys,
+                  std::vector<KeyIssue> left_out = {});
+
+  // from_jwks parses a JWKS ({"keys": [...]}) or a single JWK. Keys that
+  // cannot serve are left out and listed in left_out(). Fails (bad_json, or
+  // bad_key for a JWKS without a "keys" array) only when the document as a
+  // whole is unusable.
+  static Result<KeySet> from_jwks(std::string_view json, std::string* why = nullptr);
+
+  // select applies DESIGN.md's rule: the candidates are the keys that fit
+  // |alg| and, when |kid| is given, have exactly that kid. Exactly one
+  // candidate is required: none is key_not_found (or the left-out key's own
+  // status, or key_alg_mismatch when keys with that kid exist but none fits),
+  // two or more is ambiguous_key. Without |kid| and with no candidate, a
+  // left-out key whose type fits |alg| gives that key's status (a weak RSA
+  // key for an RS256 token is weak_key). Never allocates; thread-safe.
+  [[nodiscard]] Status select(Alg alg, const std::string_view* kid,
+                              const Key** out) const noexcept;
+
+  size_t size() const noexcept { return keys_.size(); }
+  const std::vector<std::shared_ptr<const Key>>& keys() const noexcept { return keys_; }
+  const std::vector<KeyIssue>& left_out() const noexcept { return left_out_; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::vector<std::shared_ptr<const Key>> keys_;
+  std::vector<KeyIssue> left_out_;
+  // kid -> indexes into keys_ (several when kids repeat: then ambiguous).
+  std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>> by_kid_;
+  std::unordered_map<std::string, Status, Hash, std::equal_to<>> left_out_by_kid_;
+};
+
+}  // namespace jve

@@ -1,0 +1,82 @@
+// jve/verifier.h: the verify path.
+//
+//   auto keys = jve::KeySet::from_jwks(jwks_json);
+//   jve::Verifier verifier(policy, std::make_shared<const jve::KeySet>(std::move(*keys)));
+//   thread_local jve::Scratch scratch;
+//   jve::Claims claims;
+//   if (verifier.verify(token, scratch, claims) != jve::Status::ok) reject();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "jve/claims.h"
+#include "jve/key_set.h"
+#include "jve/key_store.h"
+#include "jve/policy.h"
+#include "jve/status.h"
+
+namespace jve {
+
+namespace detail {
+struct ScratchImpl;
+struct ScratchAccess;
+struct PreparedToken;
+}  // namespace detail
+
+// Scratch holds one thread's decode buffers and JSON parsers. It grows on
+// first use to fit the verifier's max_token_bytes, and after that verifying
+// allocates nothing. Not thread-safe: use one per thread.
+class Scratch {
+ public:
+  Scratch();
+  ~Scratch();
+  Scratch(Scratch&&) noexcept;
+  Scratch& operator=(Scratch&&) noexcept;
+
+ private:
+  friend struct detail::ScratchAccess;
+  std::unique_ptr<detail::ScratchImpl> impl_;
+};
+
+// Verifier is a Policy plus a KeyStore. All members are const and
+// thread-safe; one Verifier serves every thread.
+class Verifier {
+ public:
+  Verifier(Policy policy, std::shared_ptr<const KeySet> keys);
+  Verifier(Policy policy, std::shared_ptr<KeyStore> store);
+
+  // verify checks |token| (compact JWS carrying a JWT) against the policy and
+  // the current key set: bounds, header, alg, key, signature, then claims.
+  // Returns ok and fills |out|, or the most specific error. Never throws;
+  // allocates nothing once |scratch| has been used.
+  // WARNING: |out| points into |scratch| and |token|; see claims.h.
+  [[nodiscard]] Status verify(std::string_view token, Scratch& scratch,
+                              Claims& out) const noexcept;
+
+  // verify_jws checks only the header, key and signature rules: the payload
+  // is returned as bytes and may be anything (signed webhooks, ...).
+  [[nodiscard]] Status verify_jws(std::string_view token, Scratch& scratch,
+                                  Jws& out) const noexcept;
+
+  const Policy& policy() const noexcept { return policy_; }
+  KeyStore& key_store() const noexcept { return *store_; }
+
+ private:
+  friend class MultiIssuerVerifier;
+  // Stages 1-8. |pre| is a token MultiIssuerVerifier has already split,
+  // sized the scratch for, and whose payload it has decoded and parsed.
+  Status verify_token(std::string_view token, detail::ScratchImpl& s,
+                      const detail::PreparedToken* pre, Claims& out) const noexcept;
+  // Stages 1-6: |payload| receives the decoded payload bytes.
+  Status verify_signed(std::string_view token, detail::ScratchImpl& s,
+                       const detail::PreparedToken* pre, Header& header,
+                       std::string_view& payload) const noexcept;
+
+  Policy policy_;
+  std::shared_ptr<KeyStore> store_;
+  uint64_t id_;  // unique per Verifier: keys the Scratch's header cache
+};
+
+}  // namespace jve

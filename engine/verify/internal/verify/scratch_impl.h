@@ -1,0 +1,82 @@
+// The per-thread state behind jve::Scratch: decode buffers, parsers, and the
+// last accepted header.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "json/extract.h"
+#include "json/strict.h"
+#include "jve/claims.h"
+#include "jve/verifier.h"
+
+namespace jve::detail {
+
+// ClaimsSource is what a Claims looks claims up in: the parsed payload.
+struct ClaimsSource {
+  json::Value root;
+};
+
+// ClaimsAccess points a Claims at its source; Claims has no other way in.
+struct ClaimsAccess {
+  static void bind(Claims& c, const ClaimsSource* source, std::string_view json) noexcept {
+    c.source_ = source;
+    c.json_ = json;
+  }
+};
+
+struct ScratchImpl {
+  // Decoded segments. Header and payload keep SIMDJSON_PADDING spare bytes
+  // after the largest possible decoded size, so simdjson can read past the end.
+  std::vector<uint8_t> header;
+  std::vector<uint8_t> payload;
+  std::vector<uint8_t> signature;
+  // Two parsers: the header stays readable (Claims::header) while the
+  // payload is parsed.
+  json::StrictParser header_parser;
+  json::StrictParser payload_parser;
+  ClaimsSource claims;   // the payload of the last token verified
+  size_t sized_for = 0;  // the max_token_bytes the buffers fit
+
+  // prepare grows the buffers and parsers once to fit tokens of up to
+  // |max_token_bytes| with |max_depth| nesting. False if allocation failed.
+  // Sizes only grow: a Scratch shared by verifiers with different policies
+  // settles at the largest and then never allocates again.
+  bool prepare(size_t max_token_bytes, uint32_t max_depth) noexcept;
+
+  // The header cache. A service's tokens repeat their header byte for byte,
+  // so the outcome of stages 2-3 for the last accepted header segment is
+  // kept, keyed by those bytes and the Verifier whose rules accepted it
+  // (|owner|, never 0 and never reused: see next_verifier_id).
+  //
+  // lookup_header fills |out| and returns true when |header_b64| is the
+  // remembered segment of |owner|. On a miss it forgets what it held, since
+  // the caller is about to decode into |header|, which the cached view
+  // points into.
+  bool lookup_header(uint64_t owner, std::string_view header_b64, Header& out) noexcept;
+  // remember_header keeps |h| (whose views point into |header| and
+  // header_parser) as the outcome for |header_b64| under |owner|. Segments
+  // longer than kHeaderCacheBytes are not kept.
+  void remember_header(uint64_t owner, std::string_view header_b64, const Header& h) noexcept;
+
+ private:
+  static constexpr size_t kHeaderCacheBytes = 256;
+  uint64_t header_owner_ = 0;  // 0: nothing remembered
+  size_t header_b64_len_ = 0;
+  char header_b64_[kHeaderCacheBytes];
+  Header cached_header_;
+};
+
+// next_verifier_id returns a process-wide unique, non-zero id (the header
+// cache's key), so a Verifier built where a destroyed one lived cannot match
+// a header the old one remembered.
+uint64_t next_verifier_id() noexcept;
+
+// ScratchAccess reaches a Scratch's state; for the engine and its tests.
+struct ScratchAccess {
+  static ScratchImpl& impl(Scratch& s) noexcept { return *s.impl_; }
+};
+
+}  // namespace jve::detail

@@ -1,0 +1,174 @@
+// The verify path: the public entries, then DESIGN.md's stages 1-8 in order.
+// Cheap checks come before the signature, so junk costs little; nothing here
+// allocates once the Scratch has been prepared.
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <optional>
+
+#include "crypto/verify.h"
+#include "json/extract.h"
+#include "jve/base64url.h"
+#include "jve/verifier.h"
+#include "keys/key_access.h"
+#include "verify/compact.h"
+#include "verify/prepared_token.h"
+#include "verify/rules.h"
+#include "verify/scratch_impl.h"
+
+namespace jve {
+
+// ---- Public entries ----------------------------------------------------
+
+Verifier::Verifier(Policy policy, std::shared_ptr<const KeySet> keys)
+    : Verifier(std::move(policy), std::make_shared<KeyStore>(std::move(keys))) {}
+
+Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store)
+    : policy_(std::move(policy)), store_(std::move(store)), id_(detail::next_verifier_id()) {
+  policy_.max_json_depth = std::clamp<uint32_t>(policy_.max_json_depth, 1, json::kMaxDepthCeiling);
+}
+
+Status Verifier::verify(std::string_view token, Scratch& scratch, Claims& out) const noexcept {
+  return verify_token(token, detail::ScratchAccess::impl(scratch), nullptr, out);
+}
+
+Status Verifier::verify_jws(std::string_view token, Scratch& scratch, Jws& out) const noexcept {
+  out = Jws{};
+  return verify_signed(token, detail::ScratchAccess::impl(scratch), nullptr, out.header,
+                       out.payload);
+}
+
+// ---- The stages --------------------------------------------------------
+
+namespace {
+
+// Decodes one base64url segment into |buf| (sized by ScratchImpl::prepare).
+Status decode_segment(std::string_view b64, std::vector<uint8_t>& buf, size_t* len) noexcept {
+  return base64url::decode(b64, buf.data(), len);
+}
+
+std::string_view as_text(const std::vector<uint8_t>& buf, size_t len) noexcept {
+  return {reinterpret_cast<const char*>(buf.data()), len};
+}
+
+Status parse_payload(detail::ScratchImpl& s, const detail::PreparedToken* pre,
+                     const Policy& policy, std::string_view payload) noexcept;
+Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& out) noexcept;
+
+}  // namespace
+
+// The whole path: stages 1-6 prove the bytes were signed by a configured
+// key, 7-8 read and check what they claim. Each stage is below, in order.
+Status Verifier::verify_token(std::string_view token, detail::ScratchImpl& s,
+                              const detail::PreparedToken* pre, Claims& out) const noexcept {
+  out = Claims{};
+  std::string_view payload;
+  if (Status st = verify_signed(token, s, pre, out.header, payload); st != Status::ok) return st;
+  if (Status st = parse_payload(s, pre, policy_, payload); st != Status::ok) return st;
+  detail::ClaimsAccess::bind(out, &s.claims, payload);
+  return check_claims(s, policy_, out);
+}
+
+Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
+                               const detail::PreparedToken* pre, Header& header,
+                               std::string_view& payload) const noexcept {
+  // 1. Bounds and shape, decided before any decoding. A prepared token was
+  // split, and the scratch sized, against the largest limits of all
+  // issuers; this policy's own bound still applies.
+  detail::CompactParts parts;
+  if (pre) {
+    if (token.size() > policy_.max_token_bytes) return Status::too_large;
+    parts = pre->parts;
+  } else {
+    if (Status st = detail::split_compact(token, policy_.max_token_bytes, parts); st != Status::ok)
+      return st;
+    if (!s.prepare(policy_.max_token_bytes, policy_.max_json_depth)) return Status::internal_error;
+  }
+
+  // 2. Header: decode and parse strictly, then 3. the policy's header rules;
+  // or the remembered outcome for these exact bytes under this Verifier.
+  if (!s.lookup_header(id_, parts.header, header)) {
+    size_t header_len = 0;
+    if (Status st = decode_segment(parts.header, s.header, &header_len); st != Status::ok) return st;
+    json::Value root;
+    if (Status st = s.header_parser.parse(s.header.data(), header_len, policy_.max_json_depth, root);
+        st != Status::ok)
+      return st;
+    json::HeaderFields fields;
+    if (Status st = json::extract_header(root, fields); st != Status::ok) return st;
+    header = Header{};
+    if (Status st = rules::check_header(fields, policy_, header); st != Status::ok) return st;
+    header.json = as_text(s.header, header_len);
+    s.remember_header(id_, parts.header, header);
+  }
+
+  // 4. Key: one candidate from the current snapshot, which this call pins
+  // until it returns even if the set is replaced meanwhile.
+  std::optional<KeyStore::Reader> keys(std::in_place, *store_);
+  const Key* key = nullptr;
+  const std::string_view kid = header.kid.value_or(std::string_view());
+  if (Status st = keys->keys().select(header.alg, header.kid ? &kid : nullptr, &key);
+      st != Status::ok) {
+    // A kid the set does not know may be a key the issuer just added. The
+    // snapshot is released first: a listener that replaced the set itself
+    // would otherwise wait for this very reader.
+    keys.reset();
+    if (st == Status::key_not_found && header.kid) store_->notify_unknown_kid(kid);
+    return st;
+  }
+  const crypto::KeyMaterial& material = keys::material(*key);
+
+  // 5. Signature bytes, exact length; the payload is decoded here too (not
+  // parsed): both are cheap and reject junk before the crypto.
+  size_t sig_len = 0;
+  if (Status st = decode_segment(parts.signature, s.signature, &sig_len); st != Status::ok) return st;
+  if (sig_len != crypto::signature_len(material, header.alg)) return Status::bad_signature;
+  if (pre) {
+    payload = pre->payload;  // already decoded into s.payload
+  } else {
+    size_t payload_len = 0;
+    if (Status st = decode_segment(parts.payload, s.payload, &payload_len); st != Status::ok)
+      return st;
+    payload = as_text(s.payload, payload_len);
+  }
+
+  // 6. Crypto over the exact received bytes "header.payload".
+#ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
+  if (Status st = crypto::verify(material, header.alg, parts.signing_input,
+                                 std::span<const uint8_t>(s.signature.data(), sig_len));
+      st != Status::ok)
+    return st;
+#endif
+  return Status::ok;
+}
+
+namespace {
+
+// 7. Payload: strict JSON, parsed only once the signature holds. A
+// MultiIssuerVerifier parsed it before (to read iss); it is parsed again
+// only when this policy allows less nesting than that parse did.
+Status parse_payload(detail::ScratchImpl& s, const detail::PreparedToken* pre,
+                     const Policy& policy, std::string_view payload) noexcept {
+  if (pre && pre->depth <= policy.max_json_depth) return Status::ok;
+  return s.payload_parser.parse(s.payload.data(), payload.size(), policy.max_json_depth,
+                                s.claims.root);
+}
+
+// 8. Claims: the registered ones type-checked and copied out, then the
+// policy's rules at the policy's clock.
+Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& out) noexcept {
+  json::ClaimFields claims;
+  if (Status st = json::extract_claims(s.claims.root, claims); st != Status::ok) return st;
+  out.exp = claims.exp;
+  out.nbf = claims.nbf;
+  out.iat = claims.iat;
+  out.iss = claims.iss;
+  out.sub = claims.sub;
+  out.jti = claims.jti;
+  const int64_t now = policy.clock ? policy.clock() : static_cast<int64_t>(std::time(nullptr));
+  return rules::check_claims(claims, policy, now);
+}
+
+}  // namespace
+
+}  // namespace jve
