@@ -118,7 +118,8 @@ static void status_names(void) {
       "missing_kid", "key_not_found", "ambiguous_key", "bad_signature", "expired",
       "not_yet_valid", "too_old", "issued_in_future", "bad_issuer", "bad_audience",
       "missing_claim", "bad_claim", "bad_key", "weak_key", "unsupported_key",
-      "key_not_for_signing", "key_alg_mismatch", "internal_error"};
+      "key_not_for_signing", "key_alg_mismatch", "internal_error", "insufficient_scope",
+      "forbidden", "revoked"};
   int i;
   CHECK(sizeof kNames / sizeof kNames[0] == JVE_STATUS_COUNT);
   for (i = 0; i < JVE_STATUS_COUNT; ++i) {

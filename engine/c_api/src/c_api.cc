@@ -54,6 +54,9 @@ JVE_SAME_STATUS(JVE_STATUS_UNSUPPORTED_KEY, unsupported_key);
 JVE_SAME_STATUS(JVE_STATUS_KEY_NOT_FOR_SIGNING, key_not_for_signing);
 JVE_SAME_STATUS(JVE_STATUS_KEY_ALG_MISMATCH, key_alg_mismatch);
 JVE_SAME_STATUS(JVE_STATUS_INTERNAL_ERROR, internal_error);
+JVE_SAME_STATUS(JVE_STATUS_INSUFFICIENT_SCOPE, insufficient_scope);
+JVE_SAME_STATUS(JVE_STATUS_FORBIDDEN, forbidden);
+JVE_SAME_STATUS(JVE_STATUS_REVOKED, revoked);
 // A code appended to jve::Status must be added to jve_status as well.
 JVE_SAME_STATUS(JVE_STATUS_COUNT, num_statuses);
 #undef JVE_SAME_STATUS

@@ -37,6 +37,9 @@ constexpr const char* kNames[] = {
     "key_not_for_signing",
     "key_alg_mismatch",
     "internal_error",
+    "insufficient_scope",
+    "forbidden",
+    "revoked",
 };
 
 constexpr const char* kMessages[] = {
@@ -69,6 +72,9 @@ constexpr const char* kMessages[] = {
     "the key is not meant for verifying signatures (use / key_ops)",
     "the key does not fit the token's algorithm",
     "internal error in the crypto library",
+    "the token does not grant a scope the request requires",
+    "the token's claims do not meet the request's authorization requirements",
+    "the token has been revoked",
 };
 
 static_assert(std::size(kNames) == static_cast<size_t>(Status::num_statuses));

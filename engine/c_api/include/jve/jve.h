@@ -121,8 +121,13 @@ typedef enum jve_status {
   JVE_STATUS_KEY_NOT_FOR_SIGNING = 26,
   JVE_STATUS_KEY_ALG_MISMATCH = 27,
   JVE_STATUS_INTERNAL_ERROR = 28,
+  /* Authorization (jve_authorize): the token is genuine, the request is not allowed. */
+  JVE_STATUS_INSUFFICIENT_SCOPE = 29,
+  JVE_STATUS_FORBIDDEN = 30,
+  /* Revocation: the token was revoked. */
+  JVE_STATUS_REVOKED = 31,
   /* One past the last shared code (jve::Status::num_statuses). */
-  JVE_STATUS_COUNT = 29,
+  JVE_STATUS_COUNT = 32,
   /* C API only. */
   JVE_STATUS_INVALID_ARGUMENT = 1000, /* NULL handle, policy not initialised, ... */
   JVE_STATUS_OUT_OF_MEMORY = 1001

@@ -45,7 +45,15 @@ enum class Status : uint16_t {
   key_not_for_signing = 26,  // use is not "sig", or key_ops lacks "verify"
   key_alg_mismatch = 27, // the key's own alg or type does not fit the token's alg
   internal_error = 28,   // BoringSSL failed in an unexpected way (e.g. out of memory)
-  num_statuses           // keep last
+  // Authorization (after a successful verify; jve/authz.h). Distinct from
+  // every code above: the token is genuine, the request is not allowed
+  // (HTTP 403, never 401).
+  insufficient_scope = 29,  // a required scope is not granted (scope / scp)
+  forbidden = 30,           // another authorization requirement is not met
+  // Revocation (stage 8, after the claims): the token is genuine and in its
+  // validity period, but a revocation list names it, its subject or its key.
+  revoked = 31,
+  num_statuses              // keep last
 };
 
 // to_string returns the stable snake_case name of |s| ("bad_base64"), for logs
