@@ -37,12 +37,23 @@ bool numeric_date(element value, std::optional<double>& out) noexcept {
   }
 }
 
+// A string, or an array of strings only (RFC 7519 §4.1.3 for aud).
+bool strings(element value) noexcept {
+  if (value.is_string()) return true;
+  simdjson::dom::array entries;
+  if (value.get_array().get(entries) != simdjson::SUCCESS) return false;
+  for (element e : entries)
+    if (!e.is_string()) return false;
+  return true;
+}
+
 }  // namespace
 
-Status extract_header(Value root, HeaderFields& out) noexcept {
-  if (root.kind() != Value::Kind::object) return Status::bad_json;
+Status extract_header(const Value& root, HeaderFields& out) noexcept {
+  simdjson::dom::object header;
+  if (!root.present() || root.raw().get_object().get(header) != simdjson::SUCCESS)
+    return Status::bad_json;
   out.object = root;
-  const simdjson::dom::object header = root.raw().get_object().value_unsafe();
   for (auto field : header) {
     const std::string_view k = field.key;
     bool ok = true;
@@ -62,10 +73,11 @@ Status extract_header(Value root, HeaderFields& out) noexcept {
   return Status::ok;
 }
 
-Status extract_claims(Value root, ClaimFields& out) noexcept {
-  if (root.kind() != Value::Kind::object) return Status::bad_json;
+Status extract_claims(const Value& root, ClaimFields& out) noexcept {
+  simdjson::dom::object payload;
+  if (!root.present() || root.raw().get_object().get(payload) != simdjson::SUCCESS)
+    return Status::bad_json;
   out.object = root;
-  const simdjson::dom::object payload = root.raw().get_object().value_unsafe();
   // One pass over the members: type-check every registered claim present.
   for (auto field : payload) {
     bool ok = true;
@@ -78,7 +90,7 @@ Status extract_claims(Value root, ClaimFields& out) noexcept {
       case name3("jti"): ok = string_member(field.value, out.jti); break;
       case name3("aud"):
         out.aud = Strings(Value(field.value));
-        ok = out.aud.well_typed();
+        ok = strings(field.value);
         break;
       default: break;
     }

@@ -5,25 +5,6 @@ namespace jve::json {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-Value::Kind Value::kind() const noexcept {
-  if (!present_) return Kind::absent;
-  switch (e_.type()) {
-    case element_type::STRING: return Kind::string;
-    case element_type::INT64:
-    case element_type::UINT64:
-    case element_type::DOUBLE: return Kind::number;
-    case element_type::BOOL: return Kind::boolean;
-    case element_type::NULL_VALUE: return Kind::null;
-    case element_type::ARRAY: return Kind::array;
-    case element_type::OBJECT: return Kind::object;
-  }
-  return Kind::absent;
-}
-
-bool Value::get_string(std::string_view& out) const noexcept {
-  return present_ && e_.get_string().get(out) == simdjson::SUCCESS;
-}
-
 bool Value::get_number(double& out) const noexcept {
   if (!present_) return false;
   switch (e_.type()) {
@@ -42,15 +23,6 @@ bool Value::get_bool(bool& out) const noexcept {
   return present_ && e_.get_bool().get(out) == simdjson::SUCCESS;
 }
 
-Value Value::member(std::string_view name) const noexcept {
-  simdjson::dom::object obj;
-  element e;
-  if (!present_ || e_.get_object().get(obj) != simdjson::SUCCESS ||
-      obj.at_key(name).get(e) != simdjson::SUCCESS)
-    return Value();
-  return Value(e);
-}
-
 Value Value::at_pointer(std::string_view pointer) const noexcept {
   element e;
   if (!present_ || e_.at_pointer(pointer).get(e) != simdjson::SUCCESS) return Value();
@@ -66,12 +38,6 @@ size_t Value::size() const noexcept {
 }
 
 std::string Value::minified() const { return present_ ? simdjson::minify(e_) : std::string(); }
-
-bool Strings::well_typed() const noexcept {
-  if (v_.kind() == Value::Kind::string) return true;
-  bool all = true;
-  return v_.for_each_element([&](Value e) { return all = e.kind() == Value::Kind::string; }) && all;
-}
 
 size_t Strings::size() const noexcept {
   if (v_.kind() == Value::Kind::string) return 1;

@@ -36,17 +36,6 @@ bool ScratchImpl::prepare(size_t max_token_bytes, uint32_t max_depth) noexcept {
   return true;
 }
 
-bool ScratchImpl::lookup_header(uint64_t owner, std::string_view header_b64,
-                                Header& out) noexcept {
-  if (header_owner_ == owner && header_b64.size() == header_b64_len_ &&
-      std::memcmp(header_b64.data(), header_b64_, header_b64_len_) == 0) {
-    out = cached_header_;
-    return true;
-  }
-  header_owner_ = 0;
-  return false;
-}
-
 void ScratchImpl::remember_header(uint64_t owner, std::string_view header_b64,
                                   const Header& h) noexcept {
   if (header_b64.size() > kHeaderCacheBytes) return;

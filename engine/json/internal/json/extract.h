@@ -32,7 +32,7 @@ struct HeaderFields {
 // extract_header reads the registered header parameters from a parsed
 // header: bad_json when it is not an object, bad_header when alg, kid, typ
 // or cty is present but not a string.
-[[nodiscard]] Status extract_header(Value root, HeaderFields& out) noexcept;
+[[nodiscard]] Status extract_header(const Value& root, HeaderFields& out) noexcept;
 
 // The registered claims of RFC 7519 §4.1, type-checked.
 struct ClaimFields {
@@ -45,6 +45,6 @@ struct ClaimFields {
 // extract_claims reads the registered claims from a parsed payload: bad_json
 // when it is not an object, bad_claim when a registered claim has another
 // JSON type (exp a string, aud an array holding a number, ...).
-[[nodiscard]] Status extract_claims(Value root, ClaimFields& out) noexcept;
+[[nodiscard]] Status extract_claims(const Value& root, ClaimFields& out) noexcept;
 
 }  // namespace jve::json

@@ -21,19 +21,41 @@ class Value {
   Value() = default;
   explicit Value(simdjson::dom::element e) noexcept : e_(e), present_(true) {}
 
-  Kind kind() const noexcept;
+  Kind kind() const noexcept {
+    if (!present_) return Kind::absent;
+    switch (e_.type()) {
+      case simdjson::dom::element_type::STRING: return Kind::string;
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE: return Kind::number;
+      case simdjson::dom::element_type::BOOL: return Kind::boolean;
+      case simdjson::dom::element_type::NULL_VALUE: return Kind::null;
+      case simdjson::dom::element_type::ARRAY: return Kind::array;
+      case simdjson::dom::element_type::OBJECT: return Kind::object;
+    }
+    return Kind::absent;
+  }
   bool present() const noexcept { return present_; }
 
   // Each getter returns false, leaving |out| alone, when the value is absent
   // or of another JSON type. get_int accepts integers that fit int64 only;
   // get_number any number (integers converted to double).
-  bool get_string(std::string_view& out) const noexcept;
+  bool get_string(std::string_view& out) const noexcept {
+    return present_ && e_.get_string().get(out) == simdjson::SUCCESS;
+  }
   bool get_number(double& out) const noexcept;
   bool get_int(int64_t& out) const noexcept;
   bool get_bool(bool& out) const noexcept;
 
   // member looks up |name| in an object; absent for a non-object.
-  Value member(std::string_view name) const noexcept;
+  Value member(std::string_view name) const noexcept {
+    simdjson::dom::object obj;
+    simdjson::dom::element e;
+    if (!present_ || e_.get_object().get(obj) != simdjson::SUCCESS ||
+        obj.at_key(name).get(e) != simdjson::SUCCESS)
+      return Value();
+    return Value(e);
+  }
   // at_pointer follows an RFC 6901 JSON pointer ("" is the value itself);
   // absent when a step is missing or the pointer is malformed.
   Value at_pointer(std::string_view pointer) const noexcept;
@@ -72,8 +94,6 @@ class Strings {
   bool present() const noexcept { return v_.present(); }
   const Value& value() const noexcept { return v_; }
   bool is_array() const noexcept { return v_.kind() == Value::Kind::array; }
-  // well_typed: a string, or an array whose entries are all strings.
-  bool well_typed() const noexcept;
   size_t size() const noexcept;
   // any_of is true when |pred(string_view)| holds for some entry.
   template <class Pred>

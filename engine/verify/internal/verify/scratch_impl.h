@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -55,7 +56,15 @@ struct ScratchImpl {
   // remembered segment of |owner|. On a miss it forgets what it held, since
   // the caller is about to decode into |header|, which the cached view
   // points into.
-  bool lookup_header(uint64_t owner, std::string_view header_b64, Header& out) noexcept;
+  bool lookup_header(uint64_t owner, std::string_view header_b64, Header& out) noexcept {
+    if (header_owner_ == owner && header_b64.size() == header_b64_len_ &&
+        std::memcmp(header_b64.data(), header_b64_, header_b64_len_) == 0) {
+      out = cached_header_;
+      return true;
+    }
+    header_owner_ = 0;
+    return false;
+  }
   // remember_header keeps |h| (whose views point into |header| and
   // header_parser) as the outcome for |header_b64| under |owner|. Segments
   // longer than kHeaderCacheBytes are not kept.
