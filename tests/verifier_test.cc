@@ -2,7 +2,11 @@
 // with the exact status expected, plus the happy paths next to them.
 #include <gtest/gtest.h>
 
+#include <climits>
+#include <cstdint>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "jve/jve.hpp"
@@ -440,6 +444,63 @@ TEST_F(VerifierTable, VerifiesJwsWithNonJsonPayload) {
   EXPECT_EQ(v.verify_jws(hs(hs_header(), ""), scratch_, jws), Status::ok);
   EXPECT_EQ(jws.payload, "");
   EXPECT_EQ(v.verify_jws(hs("{\"alg\":\"none\"}", "x"), scratch_, jws), Status::alg_not_allowed);
+}
+
+// Configuration mistakes are refused where the Verifier is made, naming the
+// field, never at verify time (issue 12 §3).
+TEST(VerifierConstruction, RefusesPoliciesThatCannotMeanAnything) {
+  struct Case {
+    const char* field;
+    std::function<void(Policy&)> spoil;
+  };
+  const Case cases[] = {
+      {"algorithms", [](Policy& p) { p.algorithms = AlgSet(); }},
+      {"leeway_seconds", [](Policy& p) { p.leeway_seconds = -1; }},
+      {"leeway_seconds", [](Policy& p) { p.leeway_seconds = INT64_MIN; }},
+      {"max_age_seconds", [](Policy& p) { p.max_age_seconds = -5; }},
+      {"max_token_bytes", [](Policy& p) { p.max_token_bytes = 0; }},
+      {"max_token_bytes", [](Policy& p) { p.max_token_bytes = kMaxTokenBytesCeiling + 1; }},
+      {"max_token_bytes", [](Policy& p) { p.max_token_bytes = SIZE_MAX; }},
+  };
+  auto store = std::make_shared<KeyStore>();
+  for (const Case& c : cases) {
+    Policy p;
+    c.spoil(p);
+    std::string why;
+    EXPECT_FALSE(validate(p, &why)) << c.field;
+    EXPECT_NE(why.find(c.field), std::string::npos) << why;
+    try {
+      Verifier v(p, store);
+      ADD_FAILURE() << "constructed with a bad " << c.field;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(c.field), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(VerifierConstruction, AcceptsTheExtremesThatAreStillMeaningful) {
+  Policy p;
+  p.algorithms = AlgSet().add(Alg::EdDSA);
+  p.leeway_seconds = INT64_MAX;
+  p.max_age_seconds = 0;
+  p.max_token_bytes = 1;
+  p.max_json_depth = 0;  // read as 1
+  EXPECT_TRUE(validate(p));
+  p.max_token_bytes = kMaxTokenBytesCeiling;
+  p.max_json_depth = UINT32_MAX;  // clamped to 1024
+  EXPECT_TRUE(validate(p));
+  const Verifier v(p, std::make_shared<KeyStore>());
+  EXPECT_EQ(v.policy().max_json_depth, 1024u);
+}
+
+TEST(VerifierConstruction, RefusesANullKeyStore) {
+  EXPECT_THROW(Verifier(Policy{}, std::shared_ptr<KeyStore>()), std::invalid_argument);
+  // A null KeySet is an empty set: every token is then key_not_found.
+  const Verifier v(Policy{}, std::shared_ptr<const KeySet>());
+  Scratch scratch;
+  Claims claims;
+  const std::string token = b64("{\"alg\":\"HS256\"}") + "." + b64("{}") + "." + b64(std::string(32, 'x'));
+  EXPECT_EQ(v.verify(token, scratch, claims), Status::key_not_found);
 }
 
 }  // namespace

@@ -210,10 +210,6 @@ bool to_policy(const jve_policy& p, jve::Policy& out, std::string& why) {
     why = "the policy was not initialised with jve_policy_init (or comes from another jve version)";
     return false;
   }
-  if (p.algorithms == 0) {
-    why = "policy.algorithms allows no algorithm";
-    return false;
-  }
   if ((p.algorithms & ~JVE_ALG_ALL) != 0) {
     why = "policy.algorithms has bits that are not JVE_ALG_* values";
     return false;
@@ -230,25 +226,14 @@ bool to_policy(const jve_policy& p, jve::Policy& out, std::string& why) {
                  out.critical_headers, why))
     return false;
   out.check_audience = p.check_audience != 0;
-  if (p.leeway_seconds < 0) {
-    why = "policy.leeway_seconds is negative";
-    return false;
-  }
   out.leeway_seconds = p.leeway_seconds;
   if (p.max_age_seconds == JVE_NO_MAX_AGE) {
     out.max_age_seconds.reset();
-  } else if (p.max_age_seconds < 0) {
-    why = "policy.max_age_seconds is negative (JVE_NO_MAX_AGE turns the check off)";
-    return false;
   } else {
     out.max_age_seconds = p.max_age_seconds;
   }
   out.typ = p.typ != nullptr ? p.typ : "";
   out.require_kid = p.require_kid != 0;
-  if (p.max_token_bytes == 0) {
-    why = "policy.max_token_bytes is 0";
-    return false;
-  }
   out.max_token_bytes = p.max_token_bytes;
   out.max_json_depth = p.max_json_depth;
   if (p.clock != nullptr) {
@@ -256,7 +241,9 @@ bool to_policy(const jve_policy& p, jve::Policy& out, std::string& why) {
   } else {
     out.clock = nullptr;
   }
-  return true;
+  // The rules every Verifier applies (jve::validate), so C and C++ refuse
+  // the same policies with the same words.
+  return jve::validate(out, &why);
 }
 
 const jve::Claims* get(const jve_claims* c) noexcept { return c ? &c->claims : nullptr; }

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <ctime>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "crypto/verify.h"
 #include "json/extract.h"
@@ -25,6 +27,9 @@ Verifier::Verifier(Policy policy, std::shared_ptr<const KeySet> keys)
 
 Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store)
     : policy_(std::move(policy)), store_(std::move(store)), id_(detail::next_verifier_id()) {
+  std::string why;
+  if (!validate(policy_, &why)) throw std::invalid_argument("jve::Verifier: " + why);
+  if (!store_) throw std::invalid_argument("jve::Verifier: the KeyStore is null");
   policy_.max_json_depth = std::clamp<uint32_t>(policy_.max_json_depth, 1, json::kMaxDepthCeiling);
 }
 

@@ -15,6 +15,11 @@ namespace jve {
 // Defaults of the size and depth limits below; the C API (jve.h) starts
 // from the same values.
 inline constexpr size_t kDefaultMaxTokenBytes = 16 * 1024;
+// The largest max_token_bytes validate() accepts. A Scratch holds about
+// three times this much, so a mistyped limit (bytes for kilobytes) would
+// otherwise cost every verifying thread gigabytes; real tokens travel in
+// HTTP headers, which servers cap at tens of kilobytes.
+inline constexpr size_t kMaxTokenBytesCeiling = 16 * 1024 * 1024;
 inline constexpr uint32_t kDefaultMaxJsonDepth = 64;
 
 struct Policy {
@@ -53,15 +58,23 @@ struct Policy {
   // Tokens without kid are rejected with missing_kid.
   bool require_kid = false;
 
-  // Longer tokens are too_large before any decoding.
+  // Longer tokens are too_large before any decoding. 1 to
+  // kMaxTokenBytesCeiling.
   size_t max_token_bytes = kDefaultMaxTokenBytes;
 
   // JSON nesting deeper than this is too_deep (an object holding a scalar is
-  // depth 1). Values above 1024 are clamped.
+  // depth 1). 0 is read as 1 and values above 1024 are clamped.
   uint32_t max_json_depth = kDefaultMaxJsonDepth;
 
   // Current time in seconds since the epoch. Empty: the system clock.
   std::function<int64_t()> clock;
 };
+
+// validate checks the values a Policy cannot mean: no algorithm allowed, a
+// negative leeway or max age, max_token_bytes 0 or above
+// kMaxTokenBytesCeiling. Returns true, or false with a sentence naming the
+// field in |*why| (when given). The Verifier constructors and the C API's
+// jve_verifier_new both refuse what it refuses. Never throws.
+[[nodiscard]] bool validate(const Policy& policy, std::string* why = nullptr) noexcept;
 
 }  // namespace jve

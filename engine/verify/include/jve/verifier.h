@@ -44,6 +44,13 @@ class Scratch {
 // thread-safe; one Verifier serves every thread.
 class Verifier {
  public:
+  // The constructors throw std::invalid_argument, naming the field, for a
+  // policy validate() refuses or a null KeyStore: a configuration mistake is
+  // reported where the Verifier is made, once, rather than as a crash or a
+  // wrong verdict on the first token. (A factory returning Result<Verifier>
+  // would need a Status for "bad configuration", which no token can earn;
+  // MultiIssuerVerifier reports its own configuration the same way.) A null
+  // KeySet is an empty set.
   Verifier(Policy policy, std::shared_ptr<const KeySet> keys);
   Verifier(Policy policy, std::shared_ptr<KeyStore> store);
 

@@ -20,11 +20,18 @@ struct ClaimsSource {
   json::Value root;
 };
 
-// ClaimsAccess points a Claims at its source; Claims has no other way in.
+// ClaimsAccess points a Claims at its source, and lets the engine's own
+// components above verify (authorization, ...) read it; Claims has no other
+// way in.
 struct ClaimsAccess {
   static void bind(Claims& c, const ClaimsSource* source, std::string_view json) noexcept {
     c.source_ = source;
     c.json_ = json;
+  }
+  // root is the verified payload as parsed JSON; absent before a successful
+  // verify (or after a failed one).
+  static json::Value root(const Claims& c) noexcept {
+    return c.source_ != nullptr ? c.source_->root : json::Value();
   }
 };
 
