@@ -292,33 +292,6 @@ TEST_F(JwksFileTest, DestructorStopsTheWatcherPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
-TEST(SourceErrorKind, HasStableNames) {
-  EXPECT_EQ(to_string(SourceErrorKind::none), "none");
-  EXPECT_EQ(to_string(SourceErrorKind::unreadable), "unreadable");
-  EXPECT_EQ(to_string(SourceErrorKind::network), "network");
-  EXPECT_EQ(to_string(SourceErrorKind::timeout), "timeout");
-  EXPECT_EQ(to_string(SourceErrorKind::http_status), "http_status");
-  EXPECT_EQ(to_string(SourceErrorKind::too_large), "too_large");
-  EXPECT_EQ(to_string(SourceErrorKind::bad_jwks), "bad_jwks");
-  EXPECT_EQ(to_string(SourceErrorKind::refused), "refused");
-  EXPECT_EQ(to_string(static_cast<SourceErrorKind>(200)), "unknown");
-}
-
-TEST(ParseUsableJwks, KeepsLeftOutKeysListedInAUsableSet) {
-  const testkit::SigningKey good = testkit::generate_key(Alg::EdDSA, "good");
-  const std::vector<uint8_t> short_secret(8, 1);
-  const testkit::SigningKey weak = *testkit::key_from_secret(Alg::HS256, short_secret, "weak");
-  std::string why;
-  auto keys = parse_usable_jwks(testkit::jwks({&good, &weak}), &why);
-  ASSERT_TRUE(keys.ok()) << why;
-  EXPECT_EQ((*keys)->size(), 1u);
-  ASSERT_EQ((*keys)->left_out().size(), 1u);
-
-  auto none = parse_usable_jwks(testkit::jwks({&weak}), &why);
-  EXPECT_EQ(none.status(), Status::weak_key);
-  EXPECT_NE(why.find("\"weak\""), std::string::npos) << why;
-}
-
 // Verifying threads run while the watcher swaps the set under them. Key 1
 // is in every version of the file, key 2 comes and goes.
 TEST_F(JwksFileTest, ThreadsVerifyWhileTheWatcherRotatesTheFile) {
