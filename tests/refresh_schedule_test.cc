@@ -31,26 +31,30 @@ ScheduleOptions options(bool jitter = false) {
 }
 
 TEST(ScheduleOptions, ClampsEveryPeriod) {
-  using Field = milliseconds JwksUrlOptions::*;
-  const Field fields[] = {&JwksUrlOptions::max_age, &JwksUrlOptions::min_refresh, &JwksUrlOptions::cooldown,
-                          &JwksUrlOptions::backoff_initial, &JwksUrlOptions::backoff_max};
+  struct Field {
+    milliseconds JwksUrlOptions::*given;
+    milliseconds ScheduleOptions::*used;
+  };
+  const Field fields[] = {
+      {&JwksUrlOptions::max_age, &ScheduleOptions::max_age},
+      {&JwksUrlOptions::min_refresh, &ScheduleOptions::min_refresh},
+      {&JwksUrlOptions::cooldown, &ScheduleOptions::cooldown},
+      {&JwksUrlOptions::backoff_initial, &ScheduleOptions::backoff_initial},
+      {&JwksUrlOptions::backoff_max, &ScheduleOptions::backoff_max},
+  };
   struct Extreme {
     milliseconds given, clamped;
   };
-  const Extreme extremes[] = {{milliseconds::max(), kYear}, {milliseconds::min(), 10ms}, {0ms, 10ms},
-                              {-1ms, 10ms},                 {1ms, 10ms},                 {kYear + 1ms, kYear}};
-  for (Field f : fields) {
+  const Extreme extremes[] = {{milliseconds::max(), kYear}, {milliseconds::min(), 10ms},
+                              {0ms, 10ms},                  {-1ms, 10ms},
+                              {1ms, 10ms},                  {kYear + 1ms, kYear}};
+  for (const Field& f : fields) {
     for (const Extreme& e : extremes) {
       JwksUrlOptions o;
       o.backoff_initial = 10ms;  // so that backoff_max is not raised to it
-      o.*f = e.given;
+      o.*f.given = e.given;
       const ScheduleOptions s = schedule_options(o);
-      const milliseconds got = f == &JwksUrlOptions::max_age           ? s.max_age
-                               : f == &JwksUrlOptions::min_refresh     ? s.min_refresh
-                               : f == &JwksUrlOptions::cooldown        ? s.cooldown
-                               : f == &JwksUrlOptions::backoff_initial ? s.backoff_initial
-                                                                       : s.backoff_max;
-      EXPECT_EQ(got, e.clamped) << e.given.count();
+      EXPECT_EQ(s.*f.used, e.clamped) << e.given.count();
       EXPECT_GE(s.backoff_max, s.backoff_initial);
     }
   }
@@ -82,7 +86,9 @@ TEST(RefreshInterval, UsesMaxAgeOrASmallerAdvertisedAgeAboveTheFloor) {
 TEST(BackoffDelay, DoublesUpToTheCap) {
   const ScheduleOptions o = options();
   const milliseconds expected[] = {1s, 2s, 4s, 8s, 16s, 32s, 64s, 128s, 256s, 5min, 5min};
-  for (uint32_t n = 1; n <= std::size(expected); ++n) EXPECT_EQ(backoff_delay(o, n, 1.0), expected[n - 1]) << n;
+  for (uint32_t n = 1; n <= std::size(expected); ++n) {
+    EXPECT_EQ(backoff_delay(o, n, 1.0), expected[n - 1]) << n;
+  }
   EXPECT_EQ(backoff_delay(o, UINT32_MAX, 1.0), 5min);  // no overflow, no long loop
   EXPECT_EQ(backoff_delay(o, 0, 1.0), 1s);
 }

@@ -265,7 +265,9 @@ SourceError JwksTransfer::error_of(CURLcode rc, std::string_view what) const {
     return {SourceErrorKind::too_large, Status::too_large,
             std::string(what) + "the announced Content-Length exceeds " + limit};
   }
-  if (rc == CURLE_OPERATION_TIMEDOUT) return {SourceErrorKind::timeout, Status::ok, std::string(what) + curl_text()};
+  if (rc == CURLE_OPERATION_TIMEDOUT) {
+    return {SourceErrorKind::timeout, Status::ok, std::string(what) + curl_text()};
+  }
   if (rc != CURLE_OK) return network_error(what, curl_text());
   return {};
 }

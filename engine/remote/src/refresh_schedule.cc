@@ -24,7 +24,8 @@ milliseconds refresh_interval(const ScheduleOptions& o, std::optional<int64_t> c
   if (o.honor_cache_control && cache_max_age_s) {
     // Clamped again here: the value may come from anywhere, not only from
     // cache_control_max_age.
-    const milliseconds advertised = std::chrono::seconds(std::clamp<int64_t>(*cache_max_age_s, 0, kMaxCacheAgeSeconds));
+    const milliseconds advertised =
+        std::chrono::seconds(std::clamp<int64_t>(*cache_max_age_s, 0, kMaxCacheAgeSeconds));
     if (advertised < interval) interval = std::max(advertised, std::min(o.min_refresh, interval));
   }
   return interval;
@@ -55,7 +56,8 @@ RefreshSchedule::Clock::time_point RefreshSchedule::due(Clock::time_point now, b
 
 void RefreshSchedule::started(Clock::time_point now) noexcept { last_start_ = now; }
 
-milliseconds RefreshSchedule::succeeded(Clock::time_point now, std::optional<int64_t> cache_max_age_s) noexcept {
+milliseconds RefreshSchedule::succeeded(Clock::time_point now,
+                                        std::optional<int64_t> cache_max_age_s) noexcept {
   failures_in_row_ = 0;
   const milliseconds interval = refresh_interval(options_, cache_max_age_s);
   next_fetch_ = now + interval;
