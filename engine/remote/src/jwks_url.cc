@@ -75,6 +75,9 @@ struct JwksUrl::Impl {
   // Fetch-thread state (and the constructor's, before the thread starts).
   remote::JwksTransfer transfer;
   std::optional<remote::Digest> published;
+  // Drawn here, not on the thread: random_device may throw, and an
+  // exception must reach the constructor's caller, not terminate the thread.
+  const uint64_t jitter_seed = std::random_device{}();
 
   void refuse(std::string message);
   void run();
@@ -139,7 +142,7 @@ void JwksUrl::Impl::fetch(remote::RefreshSchedule& schedule) {
 }
 
 void JwksUrl::Impl::run() {
-  remote::RefreshSchedule schedule(remote::schedule_options(options), Clock::now(), std::random_device{}());
+  remote::RefreshSchedule schedule(remote::schedule_options(options), Clock::now(), jitter_seed);
   while (!signal->stop.load(std::memory_order_acquire)) {
     const Clock::time_point now = Clock::now();
     const Clock::time_point due = schedule.due(now, signal->kid_pending.load(std::memory_order_acquire),
@@ -197,8 +200,9 @@ JwksUrl::~JwksUrl() {
 
 bool JwksUrl::wait_until_loaded(milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(impl_->mu);
-  // Capped: now() + milliseconds::max() would overflow into the past.
-  impl_->changed.wait_for(lock, std::min(timeout, sources::kMaxPeriod),
+  // Clamped: converting milliseconds::min() or max() to the clock's
+  // nanoseconds overflows (max() would land in the past).
+  impl_->changed.wait_for(lock, std::clamp(timeout, std::chrono::milliseconds(0), sources::kMaxPeriod),
                           [this] { return impl_->loaded || impl_->refused; });
   return impl_->loaded;
 }
