@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzzers whose input goes through
-FuzzedDataProvider (fuzz_signed_claims, fuzz_claims_policy, fuzz_pem) and of
-fuzz_jwk. FuzzedDataProvider takes strings from the front of the input and
+FuzzedDataProvider (fuzz_signed_claims, fuzz_claims_policy, fuzz_pem,
+fuzz_jwks_response) and of fuzz_jwk. FuzzedDataProvider takes strings from the front of the input and
 integers from the back (last byte first), so the seeds are built with a small
 encoder of that layout. Run from the repository root: python3 fuzz/make_seeds.py
 Existing files are kept: regression inputs live in the same folders."""
@@ -122,7 +122,77 @@ def multi_issuer_tokens():
         sig = b64(hmac.new(secret, signing_input, hashlib.sha256).digest())
         write("fuzz/corpus/fuzz_token", f"seed_{name}", f"{header}.{payload}.{sig}".encode())
 
+def jwks_response():
+    """Responses of JWKS endpoints as JwksUrl sees them (fuzz_jwks_response):
+    the header lines libcurl hands over, the way large identity providers
+    send them, and bodies with fresh keys, plus error pages, redirects and
+    extreme schedule options. The layout is described in the target."""
+    import base64
+    def b64(n, length=None):
+        raw = n.to_bytes(length or (n.bit_length() + 7) // 8, "big") if isinstance(n, int) else n
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    def rsa_jwk(kid, bits=2048):
+        pub = rsa.generate_private_key(65537, bits).public_key().public_numbers()
+        return {"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid, "n": b64(pub.n), "e": b64(pub.e)}
+    def ec_jwk(kid):
+        pub = ec.generate_private_key(ec.SECP256R1()).public_key().public_numbers()
+        return {"kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+                "x": b64(pub.x, 32), "y": b64(pub.y, 32)}
+    def ed_jwk(kid):
+        raw = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+        return {"kty": "OKP", "crv": "Ed25519", "kid": kid, "x": b64(raw)}
+    def doc(*keys): return json.dumps({"keys": list(keys)}, indent=2).encode()
+    rotation = doc(rsa_jwk("c8a3f7d1e2b4a5968778695a4b3c2d1e0f9a8b7c"), rsa_jwk("0e5f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"))
+    mixed = doc(ec_jwk("ec-2024"), ed_jwk("ed-2024"), rsa_jwk("weak-1024", 1024))
+    ok = "HTTP/1.1 200 OK\r\n"
+    ms = lambda days=0, s=0: (days * 86400 + s) * 1000
+    defaults = [ms(s=600), ms(s=30), ms(s=30), ms(s=1), ms(s=300)]
+    extremes = [2**63 - 1, -2**63, 0, -1, 2**63 - 1]
+    cases = [
+        # (name, status, header lines, body, durations, honor, jitter, kid_pending, max_bytes, chunk)
+        ("google", 200, ["HTTP/2 200\r\n", "date: Mon, 02 Dec 2024 10:00:00 GMT\r\n",
+                         "expires: Mon, 02 Dec 2024 15:35:42 GMT\r\n",
+                         "cache-control: public, max-age=20142, must-revalidate, no-transform\r\n",
+                         "content-type: application/json; charset=UTF-8\r\n", "vary: Origin, X-Origin, Referer\r\n",
+                         "server: ESF\r\n", "\r\n"], rotation, defaults, True, True, False, 1 << 20, 4096),
+        ("auth0", 200, [ok, "Content-Type: application/json; charset=utf-8\r\n",
+                        "Cache-Control: public, max-age=15, stale-while-revalidate=15, stale-if-error=86400\r\n",
+                        "\r\n"], mixed, defaults, True, True, True, 1 << 20, 1000),
+        ("okta", 200, [ok, "Cache-Control: max-age=5404, must-revalidate\r\n", "Expires: Mon, 02 Dec 2024 11:30:04 GMT\r\n",
+                       "\r\n"], rotation, defaults, True, False, False, 1 << 20, 4096),
+        ("keycloak_no_cache", 200, [ok, "Cache-Control: no-cache\r\n", "\r\n"], mixed, defaults, True, False, True, 1 << 20, 512),
+        ("azure_quoted", 200, [ok, 'Cache-Control: max-age="86400", private\r\n', "\r\n"], rotation,
+         defaults, False, True, False, 1 << 20, 4096),
+        ("redirect", 200, ["HTTP/1.1 301 Moved Permanently\r\n", "Location: https://idp.example/keys\r\n",
+                           "Cache-Control: no-store\r\n", "\r\n", "HTTP/1.1 200 OK\r\n",
+                           "cache-control: max-age=600\r\n", "CACHE-CONTROL: max-age=300\r\n", "\r\n"],
+         mixed, defaults, True, True, False, 1 << 20, 4096),
+        ("not_found", 404, [ "HTTP/1.1 404 Not Found\r\n", "Content-Type: text/html\r\n", "\r\n"],
+         b"<html><body><h1>404 Not Found</h1></body></html>", defaults, True, True, False, 1 << 20, 4096),
+        ("unavailable", 503, ["HTTP/1.1 503 Service Unavailable\r\n", "Retry-After: 120\r\n", "\r\n"],
+         b"", defaults, True, True, True, 1 << 20, 4096),
+        ("empty_set", 200, [ok, "\r\n"], b'{"keys":[]}', defaults, True, True, False, 1 << 20, 4096),
+        ("too_large", 200, [ok, "\r\n"], rotation, defaults, True, True, False, 1000, 700),
+        ("extreme_options", 200, [ok, "Cache-Control: max-age=99999999999999999999\r\n", "\r\n"], mixed,
+         extremes, True, True, True, 1 << 20, 1),
+        ("extreme_failure", 500, [ "HTTP/1.1 500 Internal Server Error\r\n", "\r\n"], b"{}", extremes,
+         True, True, True, 1, 4096),
+    ]
+    for name, status, lines, body, durations, honor, jitter, kid, max_bytes, chunk in cases:
+        f = Fdp().boolean(status != 200)
+        if status != 200:
+            f.integral(status, -1, 999)
+        f.integral(len(lines), 0, 32)
+        for d in durations:
+            f.integral(d, -2**63, 2**63 - 1)
+        f.boolean(honor).boolean(jitter).boolean(kid).integral(max_bytes, 1, 1 << 20).integral(chunk, 1, 4096)
+        f.integral(len(name) * 7919, 0, 2**64 - 1)
+        for line in lines:
+            f.string(line.encode())
+        write("fuzz/corpus/fuzz_jwks_response", f"seed_{name}", f.rest(body).bytes())
+
 signed_claims()
 claims_policy()
 pem_and_jwk()
 multi_issuer_tokens()
+jwks_response()

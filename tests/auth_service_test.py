@@ -16,6 +16,7 @@ Every wait polls against a deadline; nothing sleeps a fixed time.
 import argparse
 import http.client
 import http.server
+import json
 import os
 import random
 import re
@@ -362,14 +363,19 @@ def main():
         for s in stalled + [trickle]:
             s.close()
 
-        # ---- key rotation through the file watcher
-        atomic_write(jwks_path, jwks2)
+        # ---- key rotation through the file watcher; the new set also holds a
+        # key jve leaves out, which the service logs (jve::describe_left_out)
+        with_odd = json.loads(jwks2)
+        with_odd["keys"].append({"kty": "XYZ", "kid": "odd"})
+        atomic_write(jwks_path, json.dumps(with_odd))
         r = wait_until(lambda: (one_request(port, headers=bearer(rotated)) or Response(0, {})).status == 200, 10)
         check(r, "rotated JWKS file (rename): the new key's token passes")
         r = one_request(port, headers=bearer(good))
         check(r and r.status == 401 and r.get("www-authenticate") == challenge("key_not_found"),
               "rotated JWKS file: the removed key's token is refused")
         check(wait_until(lambda: "keys reloaded" in svc.text(), 5), "the reload is logged")
+        check(wait_until(lambda: 'keys: key #1 (kid "odd") left out: unsupported_key: ' in svc.text(), 5),
+              "the left-out key is logged with its kid and status")
         atomic_write(jwks_path, "{ not json")
         check(wait_until(lambda: "keeping the last good set" in svc.text(), 5), "a broken JWKS file is logged")
         r = one_request(port, headers=bearer(rotated))

@@ -118,6 +118,25 @@ TEST_F(CliJwks, PrintsRfc7638Thumbprints) {
             "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs  2011-04-29  RSA 2048  " + jwk + " key #0");
 }
 
+// The set as a whole follows the key sources' rule (jve::parse_usable_jwks):
+// no usable key, an empty "keys" included, is an error even when each key
+// alone only warns.
+TEST_F(CliJwks, CheckReportsASetWithoutUsableKeyAsAnError) {
+  CliResult r = jve({"jwks", "check", file("empty.json", R"({"keys":[]})")});
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "ERROR   key_not_found: the JWKS has no keys")) << r.out;
+  EXPECT_TRUE(contains(r.out, "summary: 0 usable, 1 error, 0 warnings")) << r.out;
+
+  std::string enc_jwk = testkit::generate_key(Alg::ES256, "enc").public_jwk();
+  enc_jwk.replace(enc_jwk.find("\"use\":\"sig\""), 11, "\"use\":\"enc\"");
+  r = jve({"jwks", "check", file("enc.json", "{\"keys\":[" + enc_jwk + "]}")});
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "WARNING key_not_for_signing")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ERROR   key_not_for_signing: no usable key in the JWKS: key #0 (kid \"enc\") "
+                              "left out: key_not_for_signing"))
+      << r.out;
+}
+
 TEST_F(CliJwks, ChecksAJwksAndReportsProblems) {
   const testkit::SigningKey good = testkit::generate_key(Alg::ES256, "good");
   const testkit::SigningKey other = testkit::generate_key(Alg::EdDSA, "other");

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "jve/jwks_file.h"
 #include "jve/verifier.h"
 #include "testkit.h"
+#include "thread_cpu.h"
 
 namespace jve {
 namespace {
@@ -292,31 +294,44 @@ TEST_F(JwksFileTest, DestructorStopsTheWatcherPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
-TEST(SourceErrorKind, HasStableNames) {
-  EXPECT_EQ(to_string(SourceErrorKind::none), "none");
-  EXPECT_EQ(to_string(SourceErrorKind::unreadable), "unreadable");
-  EXPECT_EQ(to_string(SourceErrorKind::network), "network");
-  EXPECT_EQ(to_string(SourceErrorKind::timeout), "timeout");
-  EXPECT_EQ(to_string(SourceErrorKind::http_status), "http_status");
-  EXPECT_EQ(to_string(SourceErrorKind::too_large), "too_large");
-  EXPECT_EQ(to_string(SourceErrorKind::bad_jwks), "bad_jwks");
-  EXPECT_EQ(to_string(SourceErrorKind::refused), "refused");
-  EXPECT_EQ(to_string(static_cast<SourceErrorKind>(200)), "unknown");
-}
-
-TEST(ParseUsableJwks, KeepsLeftOutKeysListedInAUsableSet) {
-  const testkit::SigningKey good = testkit::generate_key(Alg::EdDSA, "good");
-  const std::vector<uint8_t> short_secret(8, 1);
-  const testkit::SigningKey weak = *testkit::key_from_secret(Alg::HS256, short_secret, "weak");
-  std::string why;
-  auto keys = parse_usable_jwks(testkit::jwks({&good, &weak}), &why);
-  ASSERT_TRUE(keys.ok()) << why;
-  EXPECT_EQ((*keys)->size(), 1u);
-  ASSERT_EQ((*keys)->left_out().size(), 1u);
-
-  auto none = parse_usable_jwks(testkit::jwks({&weak}), &why);
-  EXPECT_EQ(none.status(), Status::weak_key);
-  EXPECT_NE(why.find("\"weak\""), std::string::npos) << why;
+// Every watch_interval, the extremes included, gives a sane source: a
+// positive one a watcher that sleeps between checks (milliseconds::max()
+// used to overflow its wait deadline, and it spun at 100% CPU), zero or a
+// negative one no watcher; the file is loaded, and destruction is prompt.
+TEST_F(JwksFileTest, ExtremeWatchIntervalsNeitherSpinNorHang) {
+  write_atomically(path_, testkit::jwks({&k1_}));
+  struct Case {
+    std::chrono::milliseconds interval;
+    bool watcher;
+    long long max_switches;  // the watcher's wake-ups in 300 ms
+  };
+  const Case cases[] = {
+      {std::chrono::milliseconds::max(), true, 5}, {std::chrono::hours(24 * 400), true, 5},
+      {1ms, true, 300 / 10 + 10},  // clamped to 10 ms: a check every 10 ms
+      {0ms, false, 0}, {-1ms, false, 0}, {std::chrono::milliseconds::min(), false, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.interval.count());
+    const std::set<pid_t> before = test::thread_ids();
+    JwksFileOptions options;
+    options.watch_interval = c.interval;
+    auto file = std::make_unique<JwksFile>(store_, path_, options);
+    EXPECT_TRUE(file->loaded());
+    const std::set<pid_t> watcher = test::threads_since(before);
+    EXPECT_EQ(watcher.size(), c.watcher ? 1u : 0u);
+    // A sleeping watcher uses no CPU and is never switched out; a spinning
+    // one uses a core, or, on a loaded machine, is preempted again and again
+    // (thread_cpu.h).
+    const auto cpu_before = test::cpu_time(watcher);
+    const long long switches_before = test::context_switches(watcher);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_LT(test::cpu_time(watcher) - cpu_before, 50ms);
+    EXPECT_LE(test::context_switches(watcher) - switches_before, c.max_switches);
+    EXPECT_EQ(verify(token(k1_)), Status::ok);
+    const auto start = std::chrono::steady_clock::now();
+    file.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  }
 }
 
 // Verifying threads run while the watcher swaps the set under them. Key 1

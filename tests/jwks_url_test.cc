@@ -25,6 +25,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "jve/jwks_url.h"
 #include "jve/verifier.h"
 #include "testkit.h"
+#include "thread_cpu.h"
 
 namespace jve {
 namespace {
@@ -703,6 +705,113 @@ TEST_F(JwksUrlTest, HttpsVerifiesTheServerCertificate) {
   JwksUrl trusted(store_, url, o);
   ASSERT_TRUE(trusted.wait_until_loaded(kDeadline)) << trusted.last_error().message;
   EXPECT_EQ(verify(token(k1_)), Status::ok);
+}
+
+// A source built with one duration option at an extreme, watched for a
+// short while once it settled: JwksUrlExtremesTest::watch.
+class JwksUrlExtremesTest : public JwksUrlTest {
+ protected:
+  // watch starts a source with |o|, waits until |settled| holds, then, for
+  // 200 ms while |during| runs every millisecond, counts the fetches and
+  // the CPU time and context switches of the threads the source started
+  // (thread_cpu.h). Every source fetches at most once per 10 ms, the
+  // shortest period; a |sleeping| one (its next fetch at least 30 s away)
+  // does not fetch, uses no CPU and is not woken more than a few times.
+  // Destruction must be prompt.
+  void watch(const JwksUrlOptions& o, const std::function<bool(const JwksUrl&)>& settled,
+             const std::function<void()>& during, bool sleeping) {
+    const std::set<pid_t> before = test::thread_ids();
+    auto source = std::make_unique<JwksUrl>(store_, server_.url(), o);
+    ASSERT_TRUE(wait_for([&] { return settled(*source); })) << source->last_error().message;
+    // The fetch thread, and maybe a server thread still closing.
+    const std::set<pid_t> threads = test::threads_since(before);
+    const size_t hits_before = server_.hits();
+    const auto cpu_before = test::cpu_time(threads);
+    const long long switches_before = test::context_switches(threads);
+    const auto start = Clock::now();
+    while (Clock::now() - start < 200ms) {
+      during();
+      std::this_thread::sleep_for(1ms);
+    }
+    const double elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const size_t hits = server_.hits() - hits_before;
+    EXPECT_LE(static_cast<double>(hits), elapsed_ms / 10.0 + 2.0) << hits << " fetches in " << elapsed_ms;
+    if (sleeping) {
+      EXPECT_EQ(hits, 0u);
+      EXPECT_LT(test::cpu_time(threads) - cpu_before, 50ms);
+      EXPECT_LE(test::context_switches(threads) - switches_before, 5);
+    }
+    const auto destroy = Clock::now();
+    source.reset();
+    EXPECT_LT(Clock::now() - destroy, 5s);
+  }
+
+  static constexpr std::chrono::milliseconds kExtremes[] = {std::chrono::milliseconds::max(),
+                                                            std::chrono::milliseconds::min(), 0ms, -1ms};
+};
+
+// Every duration option at its extremes gives a source that loads and
+// keeps to its bounds, with tokens naming an unknown kid all the while.
+TEST_F(JwksUrlExtremesTest, DurationOptionsNeitherSpinNorHang) {
+  using Field = std::chrono::milliseconds JwksUrlOptions::*;
+  const std::pair<const char*, Field> fields[] = {
+      {"max_age", &JwksUrlOptions::max_age},
+      {"min_refresh", &JwksUrlOptions::min_refresh},
+      {"cooldown", &JwksUrlOptions::cooldown},
+      {"connect_timeout", &JwksUrlOptions::connect_timeout},
+      {"timeout", &JwksUrlOptions::timeout},
+      {"backoff_initial", &JwksUrlOptions::backoff_initial},
+      {"backoff_max", &JwksUrlOptions::backoff_max},
+  };
+  server_.serve_jwks(testkit::jwks({&k1_}), "Cache-Control: no-cache\r\n");  // min_refresh decides
+  const std::string stranger = token(k1_, "nobody");
+  for (const auto& [name, field] : fields) {
+    for (const std::chrono::milliseconds value : kExtremes) {
+      SCOPED_TRACE(std::string(name) + " = " + std::to_string(value.count()) + " ms");
+      JwksUrlOptions o = options();
+      o.*field = value;
+      // Non-positive periods become the 10 ms minimum: such a source really
+      // fetches that often (a loopback request each, costlier still under a
+      // sanitizer), and only the rate bounds it. Every other one waits 30 s
+      // or more, woken once by the first unknown kid.
+      const bool sleeping = value > 0ms || (field != &JwksUrlOptions::max_age &&
+                                            field != &JwksUrlOptions::min_refresh &&
+                                            field != &JwksUrlOptions::cooldown);
+      watch(
+          o, [](const JwksUrl& source) { return source.loaded(); },
+          [&] { EXPECT_EQ(verify(stranger), Status::key_not_found); }, sleeping);
+      EXPECT_EQ(verify(token(k1_)), Status::ok);
+    }
+  }
+}
+
+// The backoff at its extremes, on a server that keeps failing: a year (and
+// a sleeping thread) for max(), the 10 ms minimum for the others.
+TEST_F(JwksUrlExtremesTest, BackoffsKeepToTheirBounds) {
+  server_.serve_status(500);
+  for (const std::chrono::milliseconds value : kExtremes) {
+    SCOPED_TRACE(value.count());
+    JwksUrlOptions o = options();
+    o.backoff_initial = o.backoff_max = value;
+    const std::chrono::milliseconds expected = value > 0ms ? std::chrono::hours(24 * 365) : 10ms;
+    auto failed_with_expected_backoff = [&](const JwksUrl& source) {
+      const JwksUrlStats stats = source.stats();
+      return stats.failures >= 1 && stats.backoff == expected;
+    };
+    watch(o, failed_with_expected_backoff, [] {}, value > 0ms);
+  }
+}
+
+TEST_F(JwksUrlTest, WaitUntilLoadedTakesAnyTimeout) {
+  JwksUrl source(store_, server_.url(), options());
+  EXPECT_TRUE(source.wait_until_loaded(std::chrono::milliseconds::max()));
+  EXPECT_TRUE(source.wait_until_loaded(std::chrono::milliseconds::min()));  // loaded: at once
+  server_.serve_status(500);
+  JwksUrl failing(store_, server_.url(), options());
+  const auto start = Clock::now();
+  EXPECT_FALSE(failing.wait_until_loaded(-1ms));
+  EXPECT_FALSE(failing.wait_until_loaded(std::chrono::milliseconds::min()));
+  EXPECT_LT(Clock::now() - start, 5s);
 }
 
 TEST_F(JwksUrlTest, DestructorAbortsASlowTransferPromptly) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <jve/jwks_file.h>
+#include <jve/key_source.h>
 #include <jve/key_store.h>
 #include <jve/policy.h>
 #include <jve/verifier.h>
@@ -224,11 +225,16 @@ void raise_fd_limit(size_t wanted) {
 
 std::string describe_keys(const jve::KeySet& keys) {
   std::string s = std::to_string(keys.size()) + (keys.size() == 1 ? " key" : " keys");
-  if (!keys.left_out().empty()) {
-    s += " (" + std::to_string(keys.left_out().size()) + " left out: " +
-         std::string(jve::to_string(keys.left_out().front().status)) + ")";
-  }
+  if (!keys.left_out().empty()) s += " (" + std::to_string(keys.left_out().size()) + " left out)";
   return s;
+}
+
+// log_left_out logs each key the set left out on a line of its own, so an
+// operator sees which key of a rotation is broken and why.
+void log_left_out(const jve::KeySet& keys) {
+  for (const jve::KeyIssue& issue : keys.left_out()) {
+    log_line("keys: %s", jve::describe_left_out(issue).c_str());
+  }
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -262,6 +268,7 @@ int main(int argc, char** argv) {
     return [source, where](const jve::KeySet& keys) {
       if (started.load()) {
         log_line("keys reloaded from %s %s: %s", source, where.c_str(), describe_keys(keys).c_str());
+        log_left_out(keys);
       }
     };
   };
@@ -309,6 +316,7 @@ int main(int argc, char** argv) {
            join(cfg.policy.issuers).c_str(),
            cfg.policy.check_audience ? join(cfg.policy.audiences).c_str() : "unchecked",
            static_cast<long long>(cfg.policy.leeway_seconds));
+  log_left_out(*store->snapshot());
   started.store(true);
 
   for (;;) {

@@ -298,6 +298,14 @@ int check(const CLI::App& app, const std::string& file, bool strict) {
     if (lines.empty()) lines.push_back("ok");
     for (const std::string& l : lines) report += "      " + l + "\n";
   }
+  // The whole document, by the rule of jve's key sources and C API: with no
+  // usable key (an empty "keys" included) they refuse it.
+  std::string set_why;
+  if (const Result<std::shared_ptr<const KeySet>> set = parse_usable_jwks(text, &set_why); !set.ok()) {
+    report += "  (the set)\n      ERROR   " + std::string(to_string(set.status())) + ": " + set_why +
+              " (jve's key sources and C API refuse it)\n";
+    ++errors;
+  }
   report += "summary: " + std::to_string(usable) + " usable, " + std::to_string(errors) + " error" +
             (errors == 1 ? "" : "s") + ", " + std::to_string(warnings) + " warning" +
             (warnings == 1 ? "" : "s") + "\n";

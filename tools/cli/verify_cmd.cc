@@ -95,9 +95,7 @@ bool can_be_left_out(Status s) {
 
 void warn_left_out(const KeySet& set, const std::string& file) {
   for (const KeyIssue& k : set.left_out()) {
-    std::fprintf(stderr, "warning: %s: key #%zu%s%s%s left out: %s: %s\n", file.c_str(), k.index,
-                 k.kid ? " (kid \"" : "", k.kid ? k.kid->c_str() : "", k.kid ? "\")" : "",
-                 std::string(to_string(k.status)).c_str(), k.why.c_str());
+    std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), describe_left_out(k).c_str());
   }
 }
 

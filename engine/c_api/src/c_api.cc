@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "jve/claims.h"
+#include "jve/key_source.h"
 #include "jve/key_set.h"
 #include "jve/key_store.h"
 #include "jve/policy.h"
@@ -143,45 +144,20 @@ jve_status from_exception(char* why, size_t why_size) noexcept {
   return JVE_STATUS_INTERNAL_ERROR;
 }
 
-// Appends piece by piece: GCC 12 warns falsely (-Wrestrict) about
-// "literal" + std::string temporaries.
-void describe_key(std::string& s, const jve::KeyIssue& issue) {
-  s.append("#").append(std::to_string(issue.index));
-  if (issue.kid) s.append(" (kid \"").append(*issue.kid).append("\")");
-  s.append(": ").append(jve::to_string(issue.status));
-  if (!issue.why.empty()) s.append(": ").append(issue.why);
-}
-
-// load parses |jwks| into a key set that has at least one usable key. On
-// failure returns the status and fills |why|; on success |why| lists the
-// keys left out, if any.
+// load parses |jwks| with the key sources' rule (jve::parse_usable_jwks:
+// at least one usable key; an empty set is key_not_found). On failure
+// returns the status and fills |why|; on success |why| lists the keys left
+// out, if any, one jve::describe_left_out line each.
 jve_status load(const char* jwks, size_t jwks_len, std::shared_ptr<const jve::KeySet>& out,
                 std::string& why) {
-  auto keys = jve::KeySet::from_jwks(std::string_view(jwks, jwks_len), &why);
-  if (!keys.ok()) {
-    if (why.empty()) why = std::string(jve::message(keys.status()));
-    return to_c(keys.status());
-  }
-  const auto& left_out = keys->left_out();
-  if (keys->size() == 0) {
-    if (left_out.empty()) {
-      why = "the JWKS has no keys";
-      return JVE_STATUS_BAD_KEY;
-    }
-    why = "the JWKS has no usable key: ";
-    describe_key(why, left_out.front());
-    return to_c(left_out.front().status);
-  }
+  auto keys = jve::parse_usable_jwks(std::string_view(jwks, jwks_len), &why);
+  if (!keys.ok()) return to_c(keys.status());
   why.clear();
-  if (!left_out.empty()) {
-    why = std::to_string(left_out.size()) + " of " +
-          std::to_string(left_out.size() + keys->size()) + " keys left out: ";
-    for (size_t i = 0; i < left_out.size(); ++i) {
-      if (i > 0) why += "; ";
-      describe_key(why, left_out[i]);
-    }
+  for (const jve::KeyIssue& issue : (*keys)->left_out()) {
+    if (!why.empty()) why += "; ";
+    why += jve::describe_left_out(issue);
   }
-  out = std::make_shared<const jve::KeySet>(std::move(*keys));
+  out = std::move(*keys);
   return JVE_STATUS_OK;
 }
 

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "sources/callbacks.h"
+#include "sources/periods.h"
 
 namespace jve {
 
@@ -81,7 +82,16 @@ using Digest = std::array<uint8_t, SHA256_DIGEST_LENGTH>;
 
 struct JwksFile::Impl {
   Impl(std::shared_ptr<KeyStore> s, std::string p, JwksFileOptions o)
-      : store(std::move(s)), path(std::move(p)), options(std::move(o)) {}
+      : store(std::move(s)), path(std::move(p)), options(normalized(std::move(o))) {}
+
+  // A non-positive watch_interval means "no watcher"; a positive one is
+  // clamped, since milliseconds::max() would overflow the watcher's wait
+  // deadline and make it spin.
+  static JwksFileOptions normalized(JwksFileOptions o) {
+    o.watch_interval = o.watch_interval.count() > 0 ? sources::clamp_period(o.watch_interval)
+                                                    : std::chrono::milliseconds(0);
+    return o;
+  }
 
   const std::shared_ptr<KeyStore> store;
   const std::string path;

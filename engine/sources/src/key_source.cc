@@ -1,5 +1,6 @@
-// The pieces every key source shares: SourceErrorKind names and the rule
-// that a source publishes only a JWKS with at least one usable key.
+// The pieces every key source shares: SourceErrorKind names, the rule that
+// a source publishes only a JWKS with at least one usable key, and how a
+// left-out key is described.
 #include <cstddef>
 #include <string>
 
@@ -36,14 +37,19 @@ Result<std::shared_ptr<const KeySet>> parse_usable_jwks(std::string_view json, s
   // into an outage (every token key_not_found), so it is refused instead.
   const std::vector<KeyIssue>& issues = set->left_out();
   if (issues.empty()) return keys::fail(why, Status::key_not_found, "the JWKS has no keys");
-  const KeyIssue& first = issues.front();
-  std::string text = "no usable key in the JWKS (" + std::to_string(issues.size()) +
-                     (issues.size() == 1 ? " key left out" : " keys left out") + "); key #" +
-                     std::to_string(first.index);
-  if (first.kid) text += " (kid " + keys::quoted(*first.kid) + ")";
-  text += ": " + std::string(to_string(first.status));
-  if (!first.why.empty()) text += ": " + first.why;
-  return keys::fail(why, first.status, std::move(text));
+  std::string text = "no usable key in the JWKS";
+  if (issues.size() > 1) text += " (" + std::to_string(issues.size()) + " keys left out; the first)";
+  text += ": " + describe_left_out(issues.front());
+  return keys::fail(why, issues.front().status, std::move(text));
+}
+
+std::string describe_left_out(const KeyIssue& issue) {
+  std::string text = "key #" + std::to_string(issue.index);
+  if (issue.kid) text += " (kid " + keys::quoted(*issue.kid) + ")";
+  text += " left out: ";
+  text += to_string(issue.status);
+  if (!issue.why.empty()) text += ": " + issue.why;
+  return text;
 }
 
 }  // namespace jve

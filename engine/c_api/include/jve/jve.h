@@ -177,13 +177,16 @@ typedef struct jve_key_store jve_key_store;
  * Returns JVE_STATUS_OK and sets |*out|, or an error and sets |*out| to NULL:
  * bad_json / bad_key when the document is unusable, and, when the document
  * parses but not a single key is usable, the status of the first key left
- * out (weak_key, ...) or bad_key for an empty set; a store that can verify
- * nothing is almost always a configuration mistake.
+ * out (weak_key, ...), or key_not_found for an empty set ({"keys":[]}); a
+ * store that can verify nothing is almost always a configuration mistake.
+ * These are the C++ key sources' rule and statuses (jve::parse_usable_jwks
+ * in jve/key_source.h).
  *
  * |why| (may be NULL when |why_size| is 0) receives a NUL-terminated
  * sentence, truncated to |why_size| bytes: on failure, what is wrong (naming
- * the member at fault); on success, "" or a note listing the keys left out,
- * worth logging. */
+ * the member at fault); on success, "" or the keys left out, separated by
+ * "; ", each as 'key #1 (kid "old") left out: weak_key: ...', worth
+ * logging. */
 jve_status jve_key_store_new(const char *jwks, size_t jwks_len, jve_key_store **out,
                              char *why, size_t why_size);
 

@@ -36,8 +36,10 @@
 
 namespace jve {
 
-// JwksUrlOptions: the periods below are clamped to [10 ms, 1 year];
-// non-positive timeouts and a zero max_bytes mean the defaults.
+// JwksUrlOptions: the periods below are clamped to [10 ms, 1 year], so
+// that no value (milliseconds::max() and negative ones included) can make
+// the thread spin or overflow its deadlines; non-positive timeouts and a
+// zero max_bytes mean the defaults, and timeouts are capped at a year.
 struct JwksUrlOptions {
   // Refresh period after a successful fetch.
   std::chrono::milliseconds max_age = std::chrono::minutes(10);
@@ -106,8 +108,9 @@ class JwksUrl {
   JwksUrl& operator=(const JwksUrl&) = delete;
 
   // wait_until_loaded blocks until a set from the URL has been published
-  // (true) or |timeout| has passed, or the configuration was refused
-  // (false; last_error() tells the latest failure). For start-up.
+  // (true) or |timeout| (at most a year; any value is safe) has passed, or
+  // the configuration was refused (false; last_error() tells the latest
+  // failure). For start-up.
   bool wait_until_loaded(std::chrono::milliseconds timeout) const;
 
   // refresh_now asks the thread to fetch now, ignoring cooldown and backoff

@@ -37,7 +37,8 @@ struct JwksFileOptions {
   // Files bigger than this are refused (too_large) without being read.
   size_t max_bytes = size_t{1} << 20;
   // When positive, a background thread calls reload_if_changed() at this
-  // interval. Zero: no thread; call reload_if_changed() yourself.
+  // interval, clamped to [10 ms, 1 year]. Zero or negative: no thread; call
+  // reload_if_changed() yourself.
   std::chrono::milliseconds watch_interval{0};
   // on_keys is called after a new set is published; on_error when a check
   // fails on a new file state or with a new error (a file that stays missing

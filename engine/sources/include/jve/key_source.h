@@ -1,6 +1,12 @@
 // jve/key_source.h: what every key source shares (JwksFile, JwksUrl, the C
-// API, the CLI): the error report, and the rule that decides whether a JWKS
-// document may be published.
+// API, the CLI, the example service): the error report, the rule that
+// decides whether a JWKS document may be published, and the one-line
+// description of a key that was left out of a set.
+//
+// The rule: a JWKS is usable when it parses (KeySet::from_jwks) and at least
+// one of its keys loads. A set with no keys at all, {"keys":[]}, is refused
+// with key_not_found, the status every token would get from it; a set whose
+// keys were all left out is refused with the first left-out key's status.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +46,8 @@ struct SourceError {
   // too_large; bad_json, duplicate_member or too_deep for broken JSON; bad_key
   // for JSON that is not a JWKS; for a JWKS whose keys were all left out, the
   // first left-out key's status (weak_key, unsupported_key, ...), or
-  // key_not_found when "keys" is empty. It stays ok when no document was
+  // key_not_found when "keys" is empty (the C API's jve_key_store_new gives
+  // the same statuses). It stays ok when no document was
   // read (unreadable, network, timeout, http_status, refused).
   Status jwks_status = Status::ok;
   std::string message;  // one line naming the file or URL and the cause
@@ -52,9 +59,19 @@ struct SourceError {
 // parse_usable_jwks parses |json| like KeySet::from_jwks, and also refuses a
 // set in which no key is usable, since a key source must never replace a good
 // set with an empty one. On failure returns the status described at
-// SourceError::jwks_status and, when |why| is given, writes a sentence to it.
-// Keys left out of a usable set stay listed in the set's left_out().
+// SourceError::jwks_status (key_not_found for {"keys":[]}) and, when |why| is
+// given, writes a sentence to it that describes the first left-out key as
+// describe_left_out does. Keys left out of a usable set stay listed in the
+// set's left_out(). Thread-safe; allocates (a cold path).
 Result<std::shared_ptr<const KeySet>> parse_usable_jwks(std::string_view json,
                                                         std::string* why = nullptr);
+
+// describe_left_out returns one line about a key that a loader left out, for
+// warnings and logs, in the form
+//   key #1 (kid "old") left out: weak_key: <issue.why>
+// (no kid part when the key had none; no ": <why>" when why is empty). The
+// kid comes from the document, so it is quoted, shortened and escaped to
+// printable ASCII, which keeps a hostile kid from forging log lines.
+std::string describe_left_out(const KeyIssue& issue);
 
 }  // namespace jve
