@@ -3,6 +3,25 @@
 // Keys are parsed, validated and prepared once (HMAC pad states, RSA public
 // key, EC point checked on its curve, Ed25519 bytes) and are then immutable,
 // so one Key or KeySet may be shared by any number of threads.
+//
+// Ed25519 public keys that let anyone forge signatures, or that are not an
+// encoding RFC 8032 decodes, are refused by every loader (JWK, JWKS, PEM
+// SPKI, X.509), once, at load; verification pays nothing for it:
+//  - weak_key: a point of small order, canonically encoded: the identity, the
+//    point of order 2 (y = p - 1), the two of order 4 (y = 0) and the four of
+//    order 8. For such a key A the signature (R = identity, S = 0) verifies
+//    every message whose hash k gives [k]A = identity: every message for the
+//    identity, about half of them for the order-2 point. The bytes are a
+//    valid key that protects nothing, as a 1024-bit RSA modulus is; hence
+//    weak_key, not bad_key.
+//  - bad_key: a non-canonical encoding: y >= p (which includes y + p for the
+//    small-order points with y = 0 and y = 1), or x = 0 with the sign bit set
+//    (the identity and the order-2 point with the sign bit). RFC 8032 §5.1.3
+//    says decoding fails for these bytes, so they are malformed key material,
+//    as an EC point off its curve is: one answer per byte string, whichever
+//    point a lenient decoder would make of it.
+// Points off the curve still load: BoringSSL refuses every signature for
+// them, so they cannot be forged against (no curve arithmetic here).
 #pragma once
 
 #include <cstddef>
