@@ -917,6 +917,79 @@ TEST(KeySetSelect, ChecksHmacStrengthForTheTokenAlg) {
   EXPECT_EQ(pick(set, Alg::HS512, std::nullopt), Status::weak_key);
 }
 
+// The candidates are the keys usable for the token's alg, strength
+// included (issue 12 §2): below, each branch of select() with and without a
+// kid, over unpinned HMAC keys of 32 and 64 bytes.
+
+TEST(KeySetSelect, WithoutKidAKeyTooWeakForTheAlgIsNotACandidate) {
+  auto short_key = hmac(std::nullopt, 32), long_key = hmac(std::nullopt, 64);
+  KeySet set({short_key, long_key});
+  const Key* chosen;
+  // HS512 and HS384: only the 64-byte key is strong enough, so it serves.
+  EXPECT_EQ(pick(set, Alg::HS512, std::nullopt, &chosen), Status::ok);
+  EXPECT_EQ(chosen, long_key.get());
+  EXPECT_EQ(pick(set, Alg::HS384, std::nullopt, &chosen), Status::ok);
+  EXPECT_EQ(chosen, long_key.get());
+  // HS256: both are usable, so there is no telling which one was meant.
+  EXPECT_EQ(pick(set, Alg::HS256, std::nullopt), Status::ambiguous_key);
+}
+
+TEST(KeySetSelect, WithKidAKeyTooWeakForTheAlgIsNotACandidate) {
+  // Two keys share a kid: only one of them can serve HS512, so that one does;
+  // for HS256 both could, and the kid does not say which.
+  auto short_key = hmac("k", 32), long_key = hmac("k", 64);
+  KeySet set({short_key, long_key});
+  const Key* chosen;
+  EXPECT_EQ(pick(set, Alg::HS512, "k", &chosen), Status::ok);
+  EXPECT_EQ(chosen, long_key.get());
+  EXPECT_EQ(pick(set, Alg::HS256, "k"), Status::ambiguous_key);
+}
+
+TEST(KeySetSelect, WithoutKidTwoUsableKeysStayAmbiguous) {
+  KeySet set({hmac(std::nullopt, 64), hmac(std::nullopt, 48), hmac(std::nullopt, 32)});
+  EXPECT_EQ(pick(set, Alg::HS384, std::nullopt), Status::ambiguous_key);  // 64 and 48
+  EXPECT_EQ(pick(set, Alg::HS512, std::nullopt), Status::ok);             // 64 only
+}
+
+TEST(KeySetSelect, WithoutUsableKeyAWeakKeyThatFitsGivesWeakKey) {
+  // No candidate, and keys that fit are all too short: weak_key, even when
+  // there are two of them (nothing to be ambiguous about).
+  KeySet set({hmac(std::nullopt, 32), hmac(std::nullopt, 40), hmac("k", 32), hmac("k", 40)});
+  EXPECT_EQ(pick(set, Alg::HS512, std::nullopt), Status::weak_key);
+  EXPECT_EQ(pick(set, Alg::HS512, "k"), Status::weak_key);
+  EXPECT_EQ(pick(set, Alg::HS384, "k"), Status::weak_key);
+}
+
+TEST(KeySetSelect, WithoutUsableKeyALeftOutKeyGivesItsStatus) {
+  // The only HMAC key was left out at load (16 bytes: weak_key): a token
+  // for it gets that status, by kid or, without kid, as the left-out key
+  // whose type fits; a kid of another type or of no key keeps its answer.
+  auto set = KeySet::from_jwks(jwks({obj(with(oct_members(16), "kid", q("lo"))),
+                                     obj(with(rsa_members(rsa_key(2048)), "kid", q("r")))}));
+  ASSERT_TRUE(set.ok());
+  ASSERT_EQ(set->left_out().size(), 1u);
+  EXPECT_EQ(pick(*set, Alg::HS512, std::nullopt), Status::weak_key);  // the left-out key's status
+  EXPECT_EQ(pick(*set, Alg::HS256, "lo"), Status::weak_key);
+  EXPECT_EQ(pick(*set, Alg::HS256, "r"), Status::key_alg_mismatch);
+  EXPECT_EQ(pick(*set, Alg::HS256, "none"), Status::key_not_found);
+
+  auto enc = KeySet::from_jwks(jwks({obj(with(with(oct_members(64), "use", q("enc")), "kid", q("e"))),
+                                     obj(with(oct_members(32), "kid", q("e")))}));
+  ASSERT_TRUE(enc.ok());
+  ASSERT_EQ(enc->size(), 1u);
+  // With kid: the loaded 32-byte key fits but is too short for HS512, which
+  // says more than the left-out "enc" key with the same kid.
+  EXPECT_EQ(pick(*enc, Alg::HS512, "e"), Status::weak_key);
+  EXPECT_EQ(pick(*enc, Alg::HS256, "e"), Status::ok);
+  // Without kid: the same.
+  EXPECT_EQ(pick(*enc, Alg::HS512, std::nullopt), Status::weak_key);
+  // Only the left-out key fits: its own status, with and without kid.
+  auto only_enc = KeySet::from_jwks(jwks({obj(with(with(oct_members(64), "use", q("enc")), "kid", q("e")))}));
+  ASSERT_TRUE(only_enc.ok());
+  EXPECT_EQ(pick(*only_enc, Alg::HS512, "e"), Status::key_not_for_signing);
+  EXPECT_EQ(pick(*only_enc, Alg::HS512, std::nullopt), Status::key_not_for_signing);
+}
+
 TEST(KeySetSelect, EmptySetFindsNothing) {
   KeySet set;
   EXPECT_EQ(pick(set, Alg::RS256, std::nullopt), Status::key_not_found);

@@ -135,13 +135,19 @@ class KeySet {
   // whole is unusable.
   static Result<KeySet> from_jwks(std::string_view json, std::string* why = nullptr);
 
-  // select applies DESIGN.md's rule: the candidates are the keys that fit
-  // |alg| and, when |kid| is given, have exactly that kid. Exactly one
-  // candidate is required: none is key_not_found (or the left-out key's own
-  // status, or key_alg_mismatch when keys with that kid exist but none fits),
-  // two or more is ambiguous_key. Without |kid| and with no candidate, a
-  // left-out key whose type fits |alg| gives that key's status (a weak RSA
-  // key for an RS256 token is weak_key). Never allocates; thread-safe.
+  // select applies DESIGN.md's rule: the candidates are the keys usable for
+  // |alg| (they fit it: key type, curve, pinned alg; and are strong enough
+  // for it: an HMAC key at least as long as the hash) and, when |kid| is
+  // given, have exactly that kid. Exactly one candidate is required; two or
+  // more is ambiguous_key. A key that fits but is too short for |alg| is
+  // not a candidate, so a 32-byte and a 64-byte HMAC key without kid serve
+  // an HS512 token with the 64-byte one. With no candidate, the most
+  // specific reason wins: a key that fits but is too weak gives weak_key;
+  // else, with |kid|, a left-out key with that kid gives its own status,
+  // keys with that kid that do not fit give key_alg_mismatch, and no key
+  // with it key_not_found; without |kid|, a left-out key whose type fits
+  // |alg| gives its status (a 1024-bit RSA key for an RS256 token is
+  // weak_key), else key_not_found. Never allocates; thread-safe.
   [[nodiscard]] Status select(Alg alg, const std::string_view* kid,
                               const Key** out) const noexcept;
 
