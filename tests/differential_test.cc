@@ -29,17 +29,18 @@ using jve::testkit::SigningKey;
 
 constexpr int64_t kNow = 1'700'000'000;
 
-std::vector<uint8_t> spki(const SigningKey& k) {
+std::vector<uint8_t> spki(const EVP_PKEY* pkey) {
   bssl::ScopedCBB cbb;
   uint8_t* der = nullptr;
   size_t len = 0;
-  if (!CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), k.pkey()) ||
+  if (pkey == nullptr || !CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), pkey) ||
       !CBB_finish(cbb.get(), &der, &len))
     throw std::runtime_error("EVP_marshal_public_key");
   std::vector<uint8_t> out(der, der + len);
   OPENSSL_free(der);
   return out;
 }
+std::vector<uint8_t> spki(const SigningKey& k) { return spki(k.pkey()); }
 
 class Generator {
  public:
@@ -292,13 +293,7 @@ TEST(Differential, AgreesWithReferenceOnForgedEd25519Tokens) {
     bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, k.pub.data(), 32));
     jve::reference::Key flawed_ref;
     flawed_ref.kid = "forged";
-    bssl::ScopedCBB cbb;
-    uint8_t* der = nullptr;
-    size_t der_len = 0;
-    ASSERT_TRUE(pkey && CBB_init(cbb.get(), 0) && EVP_marshal_public_key(cbb.get(), pkey.get()) &&
-                CBB_finish(cbb.get(), &der, &der_len));
-    flawed_ref.spki.assign(der, der + der_len);
-    OPENSSL_free(der);
+    flawed_ref.spki = spki(pkey.get());
     const std::vector<jve::reference::Key> ref_keys = {flawed_ref, good_ref};
     for (const char* header : {R"({"alg":"EdDSA","kid":"forged"})", R"({"alg":"EdDSA"})"}) {
       const std::string token = forgery::forge(k.pub, k.order, header);
