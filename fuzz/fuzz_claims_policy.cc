@@ -7,6 +7,8 @@
 // (for key sets with kids), and a fuzzed typ and crit extension.
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <stdexcept>
+
 #include "signed_fixture.h"
 
 namespace {
@@ -81,6 +83,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (with_typ) header += ",\"typ\":" + json_string(typ);
   if (with_crit) header += ",\"crit\":[" + json_string(crit) + "]," + json_string(crit) + ":true";
   header += "}";
+  // A policy validate() refuses (negative leeway or max age, size limit 0)
+  // never reaches a verify: the Verifier refuses to be built with it, and
+  // must say so by throwing rather than verify with it.
+  if (!jve::validate(p)) {
+    try {
+      const jve::Verifier refused(p, fixture.key_set(set).jve);
+    } catch (const std::invalid_argument&) {
+      return 0;
+    }
+    std::abort();
+  }
   const std::string payload = in.ConsumeRemainingBytesAsString();
   const std::string token = fixture.token(alg, header, payload);
   jve_fuzz::check(fixture.key_set(set), p, token, header, payload);

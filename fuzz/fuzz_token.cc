@@ -1,4 +1,6 @@
-// Arbitrary bytes through the whole verify path with fixed keys. Invariants
+// Arbitrary bytes through the whole verify path with fixed keys (among
+// them Ed25519 keys anyone can forge for, which both verifiers must refuse,
+// with forged tokens for each in the corpus). Invariants
 // beyond "no crash": a token jve accepts must carry a signature that an
 // independent one-shot BoringSSL call also accepts; verifying twice with the
 // same Scratch gives the same status; verify ok implies verify_jws ok; and
@@ -30,9 +32,55 @@ namespace {
 
 // Fixed keys: the private halves made the seed corpus (fuzz/README.md).
 constexpr char kSecret[] = "jve-fuzz-hmac-secret-0123456789!";
-constexpr char kJwks[] =
-    R"({"keys":[{"kty":"oct","kid":"hs","k":"anZlLWZ1enotaG1hYy1zZWNyZXQtMDEyMzQ1Njc4OSE"},)"
-    R"({"kty":"OKP","crv":"Ed25519","kid":"ed","x":"A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg"}]})";
+constexpr char kEdPublic[] = "A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg";
+// Ed25519 keys anyone can forge for (issue 12 §1), which jve leaves out of
+// the set and the reference refuses at selection: the identity, points of
+// order 2, 4 and 8, and the identity encoded as y = p + 1. The corpus holds
+// tokens with the forged signature R = identity, S = 0 for each.
+constexpr const char* kFlawedEd[][2] = {
+    {"ed-o1", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+    {"ed-o2", "7P_______________________________________38"},
+    {"ed-o4", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIA"},
+    {"ed-o8", "xxdqcD1N2E-6PAt2DRBnDyogU_osOczGTsf9d5KsA3o"},
+    {"ed-nc", "7v_______________________________________38"},
+};
+constexpr size_t kNumFlawedEd = sizeof(kFlawedEd) / sizeof(kFlawedEd[0]);
+
+std::string okp_jwk(const char* kid, const char* x) {
+  return std::string(R"({"kty":"OKP","crv":"Ed25519","kid":")") + kid + R"(","x":")" + x + "\"}";
+}
+
+std::string jwks() {
+  std::string out =
+      R"({"keys":[{"kty":"oct","kid":"hs","k":"anZlLWZ1enotaG1hYy1zZWNyZXQtMDEyMzQ1Njc4OSE"},)" +
+      okp_jwk("ed", kEdPublic);
+  for (const auto& [kid, x] : kFlawedEd) out += "," + okp_jwk(kid, x);
+  return out + "]}";
+}
+
+std::vector<uint8_t> decoded(std::string_view b64) {
+  std::vector<uint8_t> out(jve::base64url::decoded_max_len(b64.size()));
+  size_t n = 0;
+  if (jve::base64url::decode(b64, out.data(), &n) != jve::Status::ok) std::abort();
+  out.resize(n);
+  return out;
+}
+
+// spki is an Ed25519 public key as a DER SubjectPublicKeyInfo, the form the
+// reference takes keys in.
+std::vector<uint8_t> spki(const std::vector<uint8_t>& ed_public) {
+  bssl::UniquePtr<EVP_PKEY> pkey(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, ed_public.data(), ed_public.size()));
+  bssl::ScopedCBB cbb;
+  uint8_t* der = nullptr;
+  size_t der_len = 0;
+  if (!pkey || !CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), pkey.get()) ||
+      !CBB_finish(cbb.get(), &der, &der_len))
+    std::abort();
+  std::vector<uint8_t> out(der, der + der_len);
+  OPENSSL_free(der);
+  return out;
+}
 
 constexpr char kIssuerA[] = "https://a.example";  // same policy as |verifier|
 constexpr char kIssuerB[] = "https://b.example";  // shallower JSON, smaller tokens
@@ -43,8 +91,8 @@ struct Fixture {
   std::vector<uint8_t> ed_public;
   std::vector<jve::reference::Key> ref_keys;
   Fixture() {
-    auto set = jve::KeySet::from_jwks(kJwks);
-    if (!set.ok() || set->size() != 2) std::abort();
+    auto set = jve::KeySet::from_jwks(jwks());
+    if (!set.ok() || set->size() != 2 || set->left_out().size() != kNumFlawedEd) std::abort();
     jve::Policy p;
     p.clock = [] { return int64_t{1'700'000'000}; };
     p.required_claims.clear();
@@ -59,28 +107,22 @@ struct Fixture {
     issuers.push_back({kIssuerA, p, store});
     issuers.push_back({kIssuerB, strict, store});
     multi = std::make_unique<jve::MultiIssuerVerifier>(std::move(issuers));
-    ed_public.resize(32);
-    size_t n = 0;
-    if (jve::base64url::decode("A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg", ed_public.data(), &n) !=
-        jve::Status::ok)
-      std::abort();
-    // The same two keys for the reference: the raw secret, and the Ed25519
-    // key as a SubjectPublicKeyInfo.
+    ed_public = decoded(kEdPublic);
+    if (ed_public.size() != 32) std::abort();
+    // The same keys for the reference: the raw secret, and the Ed25519 keys
+    // (the flawed ones included) as SubjectPublicKeyInfo.
     jve::reference::Key hs, ed;
     hs.kid = "hs";
     hs.secret.assign(kSecret, kSecret + std::strlen(kSecret));
     ed.kid = "ed";
-    bssl::UniquePtr<EVP_PKEY> pkey(
-        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, ed_public.data(), 32));
-    bssl::ScopedCBB cbb;
-    uint8_t* der = nullptr;
-    size_t der_len = 0;
-    if (!pkey || !CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), pkey.get()) ||
-        !CBB_finish(cbb.get(), &der, &der_len))
-      std::abort();
-    ed.spki.assign(der, der + der_len);
-    OPENSSL_free(der);
+    ed.spki = spki(ed_public);
     ref_keys = {hs, ed};
+    for (const auto& [kid, x] : kFlawedEd) {
+      jve::reference::Key flawed;
+      flawed.kid = kid;
+      flawed.spki = spki(decoded(x));
+      ref_keys.push_back(std::move(flawed));
+    }
   }
 };
 

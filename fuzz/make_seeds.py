@@ -66,6 +66,15 @@ def signed_claims():
         write("fuzz/corpus/fuzz_signed_claims", f"seed{n}", f.string(extra).rest(PAYLOADS[0]).bytes())
         n += 1
 
+def one_strong_hmac_key():
+    """Kid-less HS384 / HS512 tokens against key set 2, whose two unpinned
+    HMAC keys are 64 and 40 bytes: only the 64-byte one is strong enough,
+    so it is the one candidate (issue 12 §2), not an ambiguous pair."""
+    for alg in ("HS384", "HS512"):
+        f = Fdp().u8(SLOT[alg]).u8(2).u8(0x0c).boolean(True)
+        write("fuzz/corpus/fuzz_signed_claims", f"seed_{alg.lower()}_one_strong_key",
+              f.string(b"").rest(PAYLOADS[0]).bytes())
+
 def claims_policy():
     for n, p in enumerate(PAYLOADS):
         f = Fdp().u8(n % 4).u8(0).integral(0, 0, 65535).boolean(True).boolean(n == 1)
@@ -191,8 +200,55 @@ def jwks_response():
             f.string(line.encode())
         write("fuzz/corpus/fuzz_jwks_response", f"seed_{name}", f.rest(body).bytes())
 
+# fuzz_token's Ed25519 keys anyone can forge for (kFlawedEd): kid, public
+# key, order of the point BoringSSL decodes it to.
+FLAWED_ED25519 = [
+    ("ed-o1", "0100000000000000000000000000000000000000000000000000000000000000", 1),
+    ("ed-o2", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", 2),
+    ("ed-o4", "0000000000000000000000000000000000000000000000000000000000000080", 4),
+    ("ed-o8", "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", 8),
+    ("ed-nc", "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", 1),
+]
+
+def forged_ed25519_tokens():
+    """Tokens with the signature R = identity, S = 0, which Ed25519
+    verification accepts under a small-order key A whenever [k]A is the
+    identity, k = SHA-512(R || A || M) mod L: the payload's jti counts up
+    until the point's order divides k (RFC 8032 §5.1.7). jve leaves these
+    keys out and the reference refuses them, so every such token must be
+    rejected by both; the kid-less ones meet fuzz_token's good "ed" key."""
+    import base64, hashlib
+    def b64(b): return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+    L = 2**252 + 27742317777372353535851937790883648493
+    sig = bytes([1]) + bytes(63)
+    for kid, pub_hex, order in FLAWED_ED25519:
+        pub = bytes.fromhex(pub_hex)
+        for name, header in [(kid, {"alg": "EdDSA", "kid": kid}), (kid + "_nokid", {"alg": "EdDSA"})]:
+            h = b64(json.dumps(header, separators=(",", ":")).encode())
+            for jti in range(64 * order):
+                payload = b64(json.dumps({"sub": "admin", "exp": 4000000000, "jti": str(jti)},
+                                         separators=(",", ":")).encode())
+                signing_input = f"{h}.{payload}".encode()
+                k = int.from_bytes(hashlib.sha512(sig[:32] + pub + signing_input).digest(), "little") % L
+                if k % order == 0:
+                    write("fuzz/corpus/fuzz_token", f"forged_{name}", signing_input + b"." + b64(sig).encode())
+                    break
+            else:
+                sys.exit(f"no forgery found for {kid}")
+    # The same keys as a JWKS (which pem_and_jwk splits into fuzz_jwk seeds)
+    # and as PEM SPKIs, for the loader fuzzers.
+    jwks = {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": kid, "x": b64(bytes.fromhex(x))}
+                     for kid, x, _ in FLAWED_ED25519]}
+    write("fuzz/corpus/fuzz_jwks", "seed_ed25519_flawed", json.dumps(jwks, separators=(",", ":")).encode())
+    for kid, x, _ in FLAWED_ED25519:
+        der = bytes.fromhex("302a300506032b6570032100") + bytes.fromhex(x)
+        pem = b"-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der) + b"\n-----END PUBLIC KEY-----\n"
+        write("fuzz/corpus/fuzz_pem", f"seed_{kid}", Fdp().u8(12).boolean(True).rest(pem).bytes())
+
 signed_claims()
+one_strong_hmac_key()
 claims_policy()
+forged_ed25519_tokens()
 pem_and_jwk()
 multi_issuer_tokens()
 jwks_response()

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli_util.h"
+#include "ed25519_forgery.h"
 #include "jve/jve.hpp"
 #include "testkit.h"
 
@@ -190,6 +191,59 @@ TEST_F(CliJwks, ChecksAJwksAndReportsProblems) {
     EXPECT_EQ(r.exit, 2);
     EXPECT_EQ(r.err.rfind("jve jwks: ", 0), 0u) << r.err;
   }
+}
+
+TEST_F(CliJwks, ReportsForgeableEd25519KeysAsNotUsable) {
+  // Issue 12 §1: `jwks check` loads each key through the engine, so keys of
+  // small order and non-canonical encodings are reported as errors, not
+  // usable; `verify` leaves them out with a warning and rejects the forged
+  // tokens that BoringSSL alone would accept.
+  namespace forgery = ed25519_forgery;
+  auto flawed = [](std::string_view name) {
+    for (const forgery::FlawedKey& k : forgery::flawed_keys())
+      if (k.name == name) return k;
+    ADD_FAILURE() << name;
+    return forgery::flawed_keys()[0];
+  };
+  auto jwk = [](const std::string& kid, const forgery::PublicKey& pub) {
+    return R"({"kty":"OKP","crv":"Ed25519","kid":")" + kid + R"(","x":")" + base64url::encode(pub) + "\"}";
+  };
+  const forgery::FlawedKey identity = flawed("identity"), order2 = flawed("order2"),
+                           non_canonical = flawed("identity-y+p");
+  const testkit::SigningKey good = testkit::generate_key(Alg::EdDSA, "good");
+  const std::string jwks = file("flawed.json", "{\"keys\":[" + jwk("forged", identity.pub) + "," +
+                                                   jwk("o2", order2.pub) + "," +
+                                                   jwk("nc", non_canonical.pub) + "," +
+                                                   good.public_jwk() + "]}");
+  CliResult r = jve({"jwks", "check", jwks});
+  EXPECT_EQ(r.exit, 1) << r.out << r.err;
+  for (const char* expected :
+       {"kid \"forged\"  OKP Ed25519", "ERROR   weak_key: Ed25519 public key is a point of small order",
+        "ERROR   bad_key: Ed25519 public key is not canonically encoded",
+        "summary: 1 usable, 3 errors, 0 warnings\n"}) {
+    EXPECT_TRUE(contains(r.out, expected)) << expected << "\n" << r.out;
+  }
+
+  const std::string forged = forgery::forge(identity.pub, identity.order, R"({"alg":"EdDSA","kid":"forged"})");
+  ASSERT_FALSE(forged.empty());
+  r = jve({"verify", "--jwks", jwks, forged});
+  EXPECT_EQ(r.exit, 1) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(contains(r.err, "(kid \"forged\") left out: weak_key: ")) << r.err;
+  EXPECT_TRUE(contains(r.err, "error: weak_key: ")) << r.err;
+
+  // The same key as a PEM SPKI, and the kid-less forgery.
+  bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, identity.pub.data(), 32));
+  bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
+  ASSERT_TRUE(pkey && bio && PEM_write_bio_PUBKEY(bio.get(), pkey.get()));
+  const uint8_t* pem_data = nullptr;
+  size_t pem_len = 0;
+  ASSERT_TRUE(BIO_mem_contents(bio.get(), &pem_data, &pem_len));
+  const std::string pem = file("forged.pem", std::string(reinterpret_cast<const char*>(pem_data), pem_len));
+  const std::string no_kid = forgery::forge(identity.pub, identity.order, R"({"alg":"EdDSA"})");
+  r = jve({"verify", "--key", pem, no_kid});
+  EXPECT_EQ(r.exit, 1) << r.out;
+  EXPECT_TRUE(contains(r.err, "error: weak_key: ")) << r.err;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -26,7 +27,9 @@
 #include <thread>
 #include <vector>
 
+#include "crypto/key_material.h"
 #include "crypto/verify.h"
+#include "ed25519_forgery.h"
 #include "keys/key_access.h"
 #include "jve/base64url.h"
 #include "jve/key_set.h"
@@ -494,6 +497,98 @@ TEST(CryptoEd25519, RejectsNonCanonicalS) {
   }
   ASSERT_EQ(carry, 0u);
   EXPECT_EQ(check(Alg::EdDSA, kMessage, sig), Status::bad_signature);
+}
+
+// ------------------------------------------- Ed25519 keys load refuses
+
+namespace forgery = ed25519_forgery;
+
+// reduced_hash_mod returns (SHA-512(R || A || M) mod L) mod |d|, the k of
+// RFC 8032 §5.1.7 reduced as BoringSSL reduces it, then modulo the order.
+unsigned reduced_hash_mod(std::string_view msg, const forgery::PublicKey& pub, unsigned d) {
+  const std::array<uint8_t, 64> sig = forgery::forged_signature();
+  SHA512_CTX ctx;
+  SHA512_Init(&ctx);
+  SHA512_Update(&ctx, sig.data(), 32);
+  SHA512_Update(&ctx, pub.data(), pub.size());
+  SHA512_Update(&ctx, msg.data(), msg.size());
+  uint8_t h[SHA512_DIGEST_LENGTH];
+  SHA512_Final(h, &ctx);
+  // L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 §5.1).
+  BIGNUM* l = nullptr;
+  EXPECT_TRUE(BN_hex2bn(&l, "1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed"));
+  bssl::UniquePtr<BIGNUM> order(l), k(BN_le2bn(h, sizeof(h), nullptr));
+  bssl::UniquePtr<BN_CTX> bn_ctx(BN_CTX_new());
+  EXPECT_TRUE(k && BN_mod(k.get(), k.get(), order.get(), bn_ctx.get()));
+  return static_cast<unsigned>(BN_mod_word(k.get(), d));
+}
+
+TEST(Ed25519KeyFlaw, TableMatchesForgeriesBoringSslAccepts) {
+  // The forged signature verifies exactly when [k]A is the identity, i.e.
+  // when the point's order divides k: every message for the identity, one
+  // in d for order d. Checked message by message, so an entry with a wrong
+  // order (or an ordinary point, for which no message works) fails.
+  for (const forgery::FlawedKey& key : forgery::flawed_keys()) {
+    SCOPED_TRACE(std::string(key.name));
+    int accepted = 0;
+    for (int i = 0; i < 256; ++i) {
+      const std::string msg = "message " + std::to_string(i);
+      const bool forged = forgery::boringssl_accepts(msg, key.pub);
+      EXPECT_EQ(forged, reduced_hash_mod(msg, key.pub, static_cast<unsigned>(key.order)) == 0) << msg;
+      accepted += forged;
+    }
+    EXPECT_GT(accepted, 256 / key.order / 2);
+  }
+}
+
+TEST(Ed25519KeyFlaw, FlagsEveryListedEncoding) {
+  for (const forgery::FlawedKey& key : forgery::flawed_keys()) {
+    EXPECT_EQ(crypto::ed25519_key_flaw(key.pub), key.status == Status::weak_key
+                                                     ? crypto::Ed25519KeyFlaw::small_order
+                                                     : crypto::Ed25519KeyFlaw::non_canonical)
+        << key.name;
+    crypto::KeyMaterial m;
+    EXPECT_EQ(crypto::prepare_ed25519(key.pub, m), key.status) << key.name;
+    EXPECT_EQ(m.family, crypto::Family::none) << key.name;
+  }
+}
+
+TEST(Ed25519KeyFlaw, FlagsEveryEncodingOfYAtLeastP) {
+  // y = p + v for v in [0, 19) are the only 255-bit values >= p; each is
+  // refused with either sign bit, whatever point y mod p would give.
+  forgery::PublicKey y = forgery::from_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+  for (uint8_t v = 0; v < 19; ++v, ++y[0]) {
+    for (int sign : {0x00, 0x80}) {
+      forgery::PublicKey k = y;
+      k[31] = static_cast<uint8_t>(k[31] | sign);
+      EXPECT_EQ(crypto::ed25519_key_flaw(k), crypto::Ed25519KeyFlaw::non_canonical)
+          << "p + " << int{v} << " sign " << sign;
+    }
+  }
+  EXPECT_EQ(y[0], 0x00);  // wrapped: y ran up to 2^255 - 1
+}
+
+TEST(Ed25519KeyFlaw, PassesOrdinaryKeys) {
+  // RFC 8037 §A.2 (RFC 8032 §7.1 test 1).
+  const forgery::PublicKey rfc8037 =
+      forgery::from_hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  EXPECT_EQ(crypto::ed25519_key_flaw(rfc8037), crypto::Ed25519KeyFlaw::none);
+  for (int i = 0; i < 1000; ++i) {
+    forgery::PublicKey pub;
+    uint8_t priv[64];
+    ED25519_keypair(pub.data(), priv);
+    ASSERT_EQ(crypto::ed25519_key_flaw(pub), crypto::Ed25519KeyFlaw::none) << i;
+  }
+  // The neighbours of the listed y values that are not themselves listed:
+  // y = 2 .. 18, and p - 2 (p - 1 is the order-2 point).
+  forgery::PublicKey small{};
+  for (uint8_t v = 2; v < 19; ++v) {
+    small[0] = v;
+    EXPECT_EQ(crypto::ed25519_key_flaw(small), crypto::Ed25519KeyFlaw::none) << int{v};
+  }
+  EXPECT_EQ(crypto::ed25519_key_flaw(
+                forgery::from_hex("ebffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")),
+            crypto::Ed25519KeyFlaw::none);
 }
 
 // ------------------------------------------------------------ threading

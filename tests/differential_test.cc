@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <openssl/bytestring.h>
+#include <openssl/curve25519.h>
 #include <openssl/evp.h>
 #include <openssl/mem.h>
 
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/key_material.h"
+#include "ed25519_forgery.h"
 #include "jve/jve.hpp"
 #include "reference.h"
 #include "testkit.h"
@@ -26,17 +29,18 @@ using jve::testkit::SigningKey;
 
 constexpr int64_t kNow = 1'700'000'000;
 
-std::vector<uint8_t> spki(const SigningKey& k) {
+std::vector<uint8_t> spki(const EVP_PKEY* pkey) {
   bssl::ScopedCBB cbb;
   uint8_t* der = nullptr;
   size_t len = 0;
-  if (!CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), k.pkey()) ||
+  if (pkey == nullptr || !CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), pkey) ||
       !CBB_finish(cbb.get(), &der, &len))
     throw std::runtime_error("EVP_marshal_public_key");
   std::vector<uint8_t> out(der, der + len);
   OPENSSL_free(der);
   return out;
 }
+std::vector<uint8_t> spki(const SigningKey& k) { return spki(k.pkey()); }
 
 class Generator {
  public:
@@ -209,6 +213,99 @@ TEST(Differential, AgreesWithReferenceOnGeneratedAndMutatedTokens) {
   std::printf("differential: %d verifications, %d accepted, %d with the same Status (not only class)\n",
               compared, accepted, exact);
   EXPECT_GT(accepted, compared / 20) << "the generator should make enough valid tokens";
+}
+
+namespace forgery = jve::ed25519_forgery;
+
+jve::Status engine_ed25519_status(const forgery::PublicKey& pub) {
+  switch (jve::crypto::ed25519_key_flaw(pub)) {
+    case jve::crypto::Ed25519KeyFlaw::none: return jve::Status::ok;
+    case jve::crypto::Ed25519KeyFlaw::non_canonical: return jve::Status::bad_key;
+    case jve::crypto::Ed25519KeyFlaw::small_order: return jve::Status::weak_key;
+  }
+  return jve::Status::internal_error;
+}
+
+TEST(Differential, AgreesWithReferenceOnEd25519KeyFlaws) {
+  // The engine compares with a table; the reference doubles the point three
+  // times with field arithmetic. Both must give the same answer on the
+  // listed keys, on every y near the table's values (0, 1, p - 1) and near
+  // 2^255, with both sign bits, and on random bytes and real keys.
+  std::vector<forgery::PublicKey> keys;
+  for (const forgery::FlawedKey& k : forgery::flawed_keys()) {
+    keys.push_back(k.pub);
+    EXPECT_EQ(jve::reference::ed25519_key_status(k.pub), k.status) << k.name;
+  }
+  const forgery::PublicKey p_minus_45 =
+      forgery::from_hex("c0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+  for (int v = 0; v < 64; ++v) {
+    for (int sign : {0x00, 0x80}) {
+      forgery::PublicKey low{}, high = p_minus_45;
+      low[0] = static_cast<uint8_t>(v);
+      high[0] = static_cast<uint8_t>(high[0] + v);  // p - 45 + v, up to 2^255 - 1
+      low[31] = static_cast<uint8_t>(low[31] | sign);
+      high[31] = static_cast<uint8_t>(high[31] | sign);
+      keys.push_back(low);
+      keys.push_back(high);
+    }
+  }
+  std::mt19937_64 rng(12);
+  for (int i = 0; i < 500; ++i) {
+    forgery::PublicKey random;
+    for (uint8_t& b : random) b = static_cast<uint8_t>(rng());
+    keys.push_back(random);
+    forgery::PublicKey pub;
+    uint8_t priv[64];
+    ED25519_keypair(pub.data(), priv);
+    keys.push_back(pub);
+  }
+  int flagged = 0;
+  for (const forgery::PublicKey& k : keys) {
+    const jve::Status want = jve::reference::ed25519_key_status(k);
+    ASSERT_NE(want, jve::Status::internal_error);
+    EXPECT_EQ(engine_ed25519_status(k), want) << jve::base64url::encode(k);
+    flagged += want != jve::Status::ok;
+  }
+  // The 14 listed keys, met again in the sweeps as y = 0 and 1 (4 encodings)
+  // and y = p - 1 (2), plus the 2 * 19 encodings of y >= p.
+  EXPECT_EQ(flagged, 14 + 4 + 2 + 38);
+}
+
+TEST(Differential, AgreesWithReferenceOnForgedEd25519Tokens) {
+  // Each flawed key beside a good Ed25519 key, in jve's JWKS (where it is
+  // left out) and in the reference's key list (where select refuses it);
+  // the forged tokens with its kid, and without kid, must get the same
+  // verdict class from both.
+  const SigningKey good = jve::testkit::generate_key(Alg::EdDSA, "good");
+  jve::reference::Key good_ref;
+  good_ref.kid = "good";
+  good_ref.spki = spki(good);
+  jve::Policy policy;
+  policy.clock = [] { return kNow; };
+  jve::Scratch scratch;
+  for (const forgery::FlawedKey& k : forgery::flawed_keys()) {
+    SCOPED_TRACE(std::string(k.name));
+    const std::string jwk = R"({"kty":"OKP","crv":"Ed25519","kid":"forged","x":")" +
+                            jve::base64url::encode(k.pub) + "\"}";
+    auto set = jve::KeySet::from_jwks("{\"keys\":[" + jwk + "," + good.public_jwk() + "]}");
+    ASSERT_TRUE(set.ok());
+    const jve::Verifier verifier(policy, std::make_shared<const jve::KeySet>(std::move(*set)));
+    bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, k.pub.data(), 32));
+    jve::reference::Key flawed_ref;
+    flawed_ref.kid = "forged";
+    flawed_ref.spki = spki(pkey.get());
+    const std::vector<jve::reference::Key> ref_keys = {flawed_ref, good_ref};
+    for (const char* header : {R"({"alg":"EdDSA","kid":"forged"})", R"({"alg":"EdDSA"})"}) {
+      const std::string token = forgery::forge(k.pub, k.order, header);
+      ASSERT_FALSE(token.empty()) << header;
+      jve::Claims claims;
+      const jve::Status got = verifier.verify(token, scratch, claims);
+      const jve::Status want = jve::reference::verify(token, ref_keys, policy);
+      EXPECT_NE(got, jve::Status::ok) << header;
+      EXPECT_EQ(jve::reference::status_class(got), jve::reference::status_class(want))
+          << header << ": jve " << jve::to_string(got) << ", reference " << jve::to_string(want);
+    }
+  }
 }
 
 }  // namespace

@@ -18,9 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "ed25519_forgery.h"
 #include "jve/base64url.h"
 #include "jve/key_set.h"
 #include "jve/key_store.h"
+#include "jve/verifier.h"
 
 namespace jve {
 namespace {
@@ -121,6 +123,13 @@ Members oct_members(size_t len) {
   return {{"kty", q("oct")}, {"k", q(b64(std::vector<uint8_t>(len, 0x5a)))}};
 }
 
+// jwks wraps JWK texts in {"keys":[...]}.
+std::string jwks(const std::vector<std::string>& keys) {
+  std::string out = "{\"keys\":[";
+  for (size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
+  return out + "]}";
+}
+
 // load loads a JWK and checks that a failure comes with a sentence.
 Status load(const std::string& json, std::string* why_out = nullptr) {
   std::string why;
@@ -159,8 +168,9 @@ std::string spki_pem(EVP_PKEY* pkey) {
   return pem_of([&](BIO* bio) { return PEM_write_bio_PUBKEY(bio, pkey); });
 }
 
-// A self-signed certificate: only its public key matters to jve.
-std::string cert_pem(EVP_PKEY* pkey) {
+// A certificate for |pkey|, signed by |signer| (self-signed by default):
+// only its public key matters to jve.
+std::string cert_pem(EVP_PKEY* pkey, EVP_PKEY* signer = nullptr) {
   bssl::UniquePtr<X509> cert(X509_new());
   EXPECT_TRUE(X509_set_version(cert.get(), X509_VERSION_3));
   EXPECT_TRUE(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1));
@@ -171,7 +181,7 @@ std::string cert_pem(EVP_PKEY* pkey) {
                                          reinterpret_cast<const uint8_t*>("jve test"), -1, -1, 0));
   EXPECT_TRUE(X509_set_issuer_name(cert.get(), name));
   EXPECT_TRUE(X509_set_pubkey(cert.get(), pkey));
-  EXPECT_TRUE(X509_sign(cert.get(), pkey, EVP_sha256()));
+  EXPECT_TRUE(X509_sign(cert.get(), signer ? signer : pkey, EVP_sha256()));
   return pem_of([&](BIO* bio) { return PEM_write_bio_X509(bio, cert.get()); });
 }
 
@@ -323,6 +333,127 @@ TEST(KeyFromJwk, RejectsEd25519KeyOfWrongLength) {
   EXPECT_EQ(load(with(ed25519_members(), "x", q(b64(std::vector<uint8_t>(33, 1))))),
             Status::bad_key);
   EXPECT_EQ(load(with(ed25519_members(), "x", "")), Status::bad_key);
+}
+
+// -------------------------------------- Ed25519 keys anyone can forge for
+
+namespace forgery = ed25519_forgery;
+
+Members ed25519_members_of(const forgery::PublicKey& pub) {
+  return {{"kty", q("OKP")}, {"crv", q("Ed25519")}, {"x", q(b64({pub.begin(), pub.end()}))}};
+}
+
+// BoringSSL takes any 32 bytes as an Ed25519 public key, so a PEM or a
+// certificate can carry the flawed keys as well as a JWK can.
+bssl::UniquePtr<EVP_PKEY> ed25519_pkey(const forgery::PublicKey& pub) {
+  bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, pub.data(), 32));
+  EXPECT_TRUE(pkey);
+  return pkey;
+}
+
+TEST(KeyLoaders, RefuseEd25519KeysAnyoneCanForgeFor) {
+  // The flawed key has no private half: a P-256 issuer signs its certificate.
+  auto issuer_ec = ec_key(NID_X9_62_prime256v1);
+  auto issuer = evp_of_ec(issuer_ec.get());
+  for (const forgery::FlawedKey& key : forgery::flawed_keys()) {
+    SCOPED_TRACE(std::string(key.name));
+    const std::string_view reason = key.status == Status::weak_key ? "small order" : "canonical";
+    std::string why;
+    EXPECT_EQ(load(ed25519_members_of(key.pub), &why), key.status);
+    EXPECT_NE(why.find(reason), std::string::npos) << why;
+
+    auto pkey = ed25519_pkey(key.pub);
+    EXPECT_EQ(Key::from_pem(spki_pem(pkey.get()), {}, &why).status(), key.status);
+    EXPECT_NE(why.find(reason), std::string::npos) << why;
+    EXPECT_EQ(Key::from_pem(cert_pem(pkey.get(), issuer.get()), {}, &why).status(), key.status);
+    EXPECT_NE(why.find(reason), std::string::npos) << why;
+
+    // In a JWKS: left out with the usual report, the good key kept.
+    auto set = KeySet::from_jwks(jwks({obj(with(ed25519_members_of(key.pub), "kid", q("flawed"))),
+                                       obj(with(ed25519_members(), "kid", q("good")))}));
+    ASSERT_TRUE(set.ok());
+    ASSERT_EQ(set->size(), 1u);
+    EXPECT_EQ(set->keys()[0]->kid(), std::optional<std::string>("good"));
+    ASSERT_EQ(set->left_out().size(), 1u);
+    const KeyIssue& issue = set->left_out()[0];
+    EXPECT_EQ(issue.index, 0u);
+    EXPECT_EQ(issue.kid, std::optional<std::string>("flawed"));
+    EXPECT_EQ(issue.type, KeyType::ed25519);
+    EXPECT_EQ(issue.status, key.status);
+    EXPECT_NE(issue.why.find(reason), std::string::npos) << issue.why;
+  }
+}
+
+TEST(KeyLoaders, KeepEd25519KeysOfRfc8037) {
+  // RFC 8037 §A.2's public key, as a JWK and as a PEM SPKI.
+  const forgery::PublicKey rfc =
+      forgery::from_hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  EXPECT_EQ(load(ed25519_members_of(rfc)), Status::ok);
+  EXPECT_EQ(Key::from_pem(spki_pem(ed25519_pkey(rfc).get())).status(), Status::ok);
+}
+
+// expect_forgery_rejected signs a token with the forged signature that
+// BoringSSL accepts under |key| (R = identity, S = 0, on a message chosen so
+// that [k]A is the identity) and shows that jve rejects it: alone in its
+// JWKS the refused key answers with its load status, with or without the
+// kid; beside a good Ed25519 key the kid still names the refused key, and a
+// kid-less token meets the good key, the one candidate, whose signature
+// check fails.
+void expect_forgery_rejected(std::string_view name) {
+  const forgery::FlawedKey* key = nullptr;
+  for (const forgery::FlawedKey& k : forgery::flawed_keys())
+    if (k.name == name) key = &k;
+  ASSERT_NE(key, nullptr) << name;
+  const std::string with_kid = forgery::forge(key->pub, key->order, R"({"alg":"EdDSA","kid":"forged"})");
+  const std::string without_kid = forgery::forge(key->pub, key->order, R"({"alg":"EdDSA"})");
+  ASSERT_FALSE(with_kid.empty());
+  ASSERT_FALSE(without_kid.empty());
+
+  Policy policy;
+  policy.clock = [] { return int64_t{1'700'000'000}; };
+  auto verify = [&](const std::vector<std::string>& jwks_keys, const std::string& token) {
+    auto set = KeySet::from_jwks(jwks(jwks_keys));
+    EXPECT_TRUE(set.ok());
+    const Verifier verifier(policy, std::make_shared<const KeySet>(std::move(*set)));
+    Scratch scratch;
+    Claims claims;
+    return verifier.verify(token, scratch, claims);
+  };
+  const std::string flawed = obj(with(ed25519_members_of(key->pub), "kid", q("forged")));
+  const std::string good = obj(with(ed25519_members(), "kid", q("good")));
+  EXPECT_EQ(verify({flawed}, with_kid), key->status);
+  EXPECT_EQ(verify({flawed}, without_kid), key->status);
+  EXPECT_EQ(verify({flawed, good}, with_kid), key->status);
+  EXPECT_EQ(verify({flawed, good}, without_kid), Status::bad_signature);
+}
+
+TEST(Ed25519ForgedToken, IsRejectedForTheIdentityKey) {
+  // Before the check, this token verified with any claims: the forged
+  // signature holds for every message under the identity.
+  expect_forgery_rejected("identity");
+}
+
+TEST(Ed25519ForgedToken, IsRejectedForTheOrder2Key) {
+  // Under y = p - 1 the same signature holds for about half of all messages.
+  expect_forgery_rejected("order2");
+}
+
+TEST(Ed25519ForgedToken, IsRejectedForTheOrder4Keys) {
+  expect_forgery_rejected("order4");
+  expect_forgery_rejected("order4-neg");
+}
+
+TEST(Ed25519ForgedToken, IsRejectedForTheOrder8Keys) {
+  for (std::string_view name : {"order8-a", "order8-a-neg", "order8-b", "order8-b-neg"})
+    expect_forgery_rejected(name);
+}
+
+TEST(Ed25519ForgedToken, IsRejectedForNonCanonicalKeys) {
+  // Non-canonical encodings of small-order points: BoringSSL decodes them
+  // leniently (y mod p, sign bit ignored for x = 0), so they forge as well.
+  for (std::string_view name : {"identity-signed", "order2-signed", "order4-y+p", "order4-y+p-neg",
+                                "identity-y+p", "identity-y+p-signed"})
+    expect_forgery_rejected(name);
 }
 
 // ------------------------------------------------------------- JWK: oct
@@ -574,12 +705,6 @@ TEST(KeyTypeName, NamesEveryType) {
 
 // ------------------------------------------------------------------ JWKS
 
-std::string jwks(const std::vector<std::string>& keys) {
-  std::string out = "{\"keys\":[";
-  for (size_t i = 0; i < keys.size(); ++i) out += (i ? "," : "") + keys[i];
-  return out + "]}";
-}
-
 TEST(KeySetFromJwks, LoadsGoodKeysAndReportsTheBadOne) {
   std::string json = jwks({obj(with(rsa_members(rsa_key(2048)), "kid", q("a"))),
                            obj(with(oct_members(16), "kid", q("b"))),
@@ -790,6 +915,79 @@ TEST(KeySetSelect, ChecksHmacStrengthForTheTokenAlg) {
   EXPECT_EQ(pick(set, Alg::HS256, "k"), Status::ok);
   EXPECT_EQ(pick(set, Alg::HS384, "k"), Status::weak_key);
   EXPECT_EQ(pick(set, Alg::HS512, std::nullopt), Status::weak_key);
+}
+
+// The candidates are the keys usable for the token's alg, strength
+// included (issue 12 §2): below, each branch of select() with and without a
+// kid, over unpinned HMAC keys of 32 and 64 bytes.
+
+TEST(KeySetSelect, WithoutKidAKeyTooWeakForTheAlgIsNotACandidate) {
+  auto short_key = hmac(std::nullopt, 32), long_key = hmac(std::nullopt, 64);
+  KeySet set({short_key, long_key});
+  const Key* chosen;
+  // HS512 and HS384: only the 64-byte key is strong enough, so it serves.
+  EXPECT_EQ(pick(set, Alg::HS512, std::nullopt, &chosen), Status::ok);
+  EXPECT_EQ(chosen, long_key.get());
+  EXPECT_EQ(pick(set, Alg::HS384, std::nullopt, &chosen), Status::ok);
+  EXPECT_EQ(chosen, long_key.get());
+  // HS256: both are usable, so there is no telling which one was meant.
+  EXPECT_EQ(pick(set, Alg::HS256, std::nullopt), Status::ambiguous_key);
+}
+
+TEST(KeySetSelect, WithKidAKeyTooWeakForTheAlgIsNotACandidate) {
+  // Two keys share a kid: only one of them can serve HS512, so that one does;
+  // for HS256 both could, and the kid does not say which.
+  auto short_key = hmac("k", 32), long_key = hmac("k", 64);
+  KeySet set({short_key, long_key});
+  const Key* chosen;
+  EXPECT_EQ(pick(set, Alg::HS512, "k", &chosen), Status::ok);
+  EXPECT_EQ(chosen, long_key.get());
+  EXPECT_EQ(pick(set, Alg::HS256, "k"), Status::ambiguous_key);
+}
+
+TEST(KeySetSelect, WithoutKidTwoUsableKeysStayAmbiguous) {
+  KeySet set({hmac(std::nullopt, 64), hmac(std::nullopt, 48), hmac(std::nullopt, 32)});
+  EXPECT_EQ(pick(set, Alg::HS384, std::nullopt), Status::ambiguous_key);  // 64 and 48
+  EXPECT_EQ(pick(set, Alg::HS512, std::nullopt), Status::ok);             // 64 only
+}
+
+TEST(KeySetSelect, WithoutUsableKeyAWeakKeyThatFitsGivesWeakKey) {
+  // No candidate, and keys that fit are all too short: weak_key, even when
+  // there are two of them (nothing to be ambiguous about).
+  KeySet set({hmac(std::nullopt, 32), hmac(std::nullopt, 40), hmac("k", 32), hmac("k", 40)});
+  EXPECT_EQ(pick(set, Alg::HS512, std::nullopt), Status::weak_key);
+  EXPECT_EQ(pick(set, Alg::HS512, "k"), Status::weak_key);
+  EXPECT_EQ(pick(set, Alg::HS384, "k"), Status::weak_key);
+}
+
+TEST(KeySetSelect, WithoutUsableKeyALeftOutKeyGivesItsStatus) {
+  // The only HMAC key was left out at load (16 bytes: weak_key): a token
+  // for it gets that status, by kid or, without kid, as the left-out key
+  // whose type fits; a kid of another type or of no key keeps its answer.
+  auto set = KeySet::from_jwks(jwks({obj(with(oct_members(16), "kid", q("lo"))),
+                                     obj(with(rsa_members(rsa_key(2048)), "kid", q("r")))}));
+  ASSERT_TRUE(set.ok());
+  ASSERT_EQ(set->left_out().size(), 1u);
+  EXPECT_EQ(pick(*set, Alg::HS512, std::nullopt), Status::weak_key);  // the left-out key's status
+  EXPECT_EQ(pick(*set, Alg::HS256, "lo"), Status::weak_key);
+  EXPECT_EQ(pick(*set, Alg::HS256, "r"), Status::key_alg_mismatch);
+  EXPECT_EQ(pick(*set, Alg::HS256, "none"), Status::key_not_found);
+
+  auto enc = KeySet::from_jwks(jwks({obj(with(with(oct_members(64), "use", q("enc")), "kid", q("e"))),
+                                     obj(with(oct_members(32), "kid", q("e")))}));
+  ASSERT_TRUE(enc.ok());
+  ASSERT_EQ(enc->size(), 1u);
+  // With kid: the loaded 32-byte key fits but is too short for HS512, which
+  // says more than the left-out "enc" key with the same kid.
+  EXPECT_EQ(pick(*enc, Alg::HS512, "e"), Status::weak_key);
+  EXPECT_EQ(pick(*enc, Alg::HS256, "e"), Status::ok);
+  // Without kid: the same.
+  EXPECT_EQ(pick(*enc, Alg::HS512, std::nullopt), Status::weak_key);
+  // Only the left-out key fits: its own status, with and without kid.
+  auto only_enc = KeySet::from_jwks(jwks({obj(with(with(oct_members(64), "use", q("enc")), "kid", q("e")))}));
+  ASSERT_TRUE(only_enc.ok());
+  EXPECT_EQ(pick(*only_enc, Alg::HS512, "e"), Status::key_not_for_signing);
+  EXPECT_EQ(pick(*only_enc, Alg::HS512, std::nullopt), Status::key_not_for_signing);
 }
 
 TEST(KeySetSelect, EmptySetFindsNothing) {

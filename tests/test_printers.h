@@ -7,9 +7,11 @@
 
 #include "jve/alg.h"
 #include "jve/base64url.h"
+#include "jve/status.h"
 
 namespace jve {
 inline void PrintTo(Alg a, std::ostream* os) { *os << alg_name(a); }
+inline void PrintTo(Status s, std::ostream* os) { *os << to_string(s); }
 namespace base64url {
 inline void PrintTo(const Kernel* k, std::ostream* os) { *os << (k ? k->name : "null"); }
 }  // namespace base64url

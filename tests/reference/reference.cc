@@ -138,25 +138,49 @@ Status check_header(const Value& h, const Policy& policy, const AlgInfo** alg,
   return Status::ok;
 }
 
+// usable_for says why a key that fits |alg| cannot serve it: too weak
+// (RFC 7518 §3.2: HMAC key >= hash output; §3.3: RSA >= 2048 bits), or an
+// Ed25519 key the rules refuse. ok when it can.
+Status usable_for(const Key& k, const Parsed& p, const AlgInfo& alg) {
+  if (alg.family == Family::hmac && k.secret.size() < alg.len) return Status::weak_key;
+  if (p.type == EVP_PKEY_RSA && EVP_PKEY_bits(p.pkey.get()) < 2048) return Status::weak_key;
+  if (p.type == EVP_PKEY_ED25519) {
+    uint8_t pub[32];
+    size_t len = sizeof(pub);
+    if (!EVP_PKEY_get_raw_public_key(p.pkey.get(), pub, &len) || len != sizeof(pub))
+      return Status::internal_error;
+    return ed25519_key_status(pub);
+  }
+  return Status::ok;
+}
+
+// select_key: the candidates are the keys usable for |alg| (and with the
+// token's kid, when it has one); exactly one is required. With none, a key
+// that fits but cannot serve says why.
 Status select_key(const std::vector<Key>& keys, const AlgInfo& alg, const std::string* kid,
                   const Key** chosen, Parsed& parsed) {
   size_t candidates = 0;
   bool kid_known = false;
+  Status unusable = Status::ok;
   for (const Key& k : keys) {
     if (kid && k.kid != *kid) continue;  // a token's kid never matches a kid-less key
     Parsed p;
-    if (!parse_key(k, p)) return Status::internal_error;  // the caller's keys are good
+    if (!parse_key(k, p)) return Status::internal_error;  // the caller's keys parse
     kid_known = true;
     if (!fits(p, k, alg)) continue;
+    if (Status s = usable_for(k, p, alg); s != Status::ok) {
+      unusable = s;
+      continue;
+    }
     ++candidates;
     *chosen = &k;
     parsed = std::move(p);
   }
   if (candidates > 1) return Status::ambiguous_key;
-  if (candidates == 0) return kid && kid_known ? Status::key_alg_mismatch : Status::key_not_found;
-  // Strength: RFC 7518 §3.2 (HMAC key >= hash output), §3.3 (RSA >= 2048).
-  if (alg.family == Family::hmac && (*chosen)->secret.size() < alg.len) return Status::weak_key;
-  if (parsed.type == EVP_PKEY_RSA && EVP_PKEY_bits(parsed.pkey.get()) < 2048) return Status::weak_key;
+  if (candidates == 0) {
+    if (unusable != Status::ok) return unusable;
+    return kid && kid_known ? Status::key_alg_mismatch : Status::key_not_found;
+  }
   return Status::ok;
 }
 
@@ -300,6 +324,63 @@ Status verify_impl(std::string_view token, const std::vector<Key>& keys, const P
 }
 
 }  // namespace
+
+Status ed25519_key_status(std::span<const uint8_t, 32> pub) noexcept {
+  // RFC 8032 §5.1: edwards25519 is -x^2 + y^2 = 1 + d x^2 y^2 over
+  // p = 2^255 - 19, d = -121665 / 121666; a point is encoded as y
+  // (little-endian) with the low bit of x in the top bit.
+  bssl::UniquePtr<BN_CTX> ctx(BN_CTX_new());
+  bssl::UniquePtr<BIGNUM> p(BN_new()), d(BN_new()), y(BN_new()), x2(BN_new()), num(BN_new()),
+      den(BN_new()), inv(BN_new()), t(BN_new()), exp(BN_new());
+  if (!ctx || !p || !d || !y || !x2 || !num || !den || !inv || !t || !exp)
+    return Status::internal_error;
+  bool ok = BN_set_bit(p.get(), 255) && BN_sub_word(p.get(), 19) &&
+            BN_set_word(t.get(), 121666) &&
+            BN_mod_inverse(d.get(), t.get(), p.get(), ctx.get()) != nullptr &&
+            BN_mul_word(d.get(), 121665) && BN_mod(d.get(), d.get(), p.get(), ctx.get()) &&
+            BN_sub(d.get(), p.get(), d.get());  // -121665 / 121666
+  // x_squared: x^2 = (y^2 - 1) / (d y^2 + 1), from the curve equation
+  // (RFC 8032 §5.1.3 step 2). d y^2 + 1 is never 0: -1/d is not a square.
+  auto x_squared = [&](const BIGNUM* yv, BIGNUM* out) {
+    return BN_mod_sqr(t.get(), yv, p.get(), ctx.get()) &&
+           BN_mod_sub(num.get(), t.get(), BN_value_one(), p.get(), ctx.get()) &&
+           BN_mod_mul(den.get(), d.get(), t.get(), p.get(), ctx.get()) &&
+           BN_mod_add(den.get(), den.get(), BN_value_one(), p.get(), ctx.get()) &&
+           BN_mod_inverse(inv.get(), den.get(), p.get(), ctx.get()) != nullptr &&
+           BN_mod_mul(out, num.get(), inv.get(), p.get(), ctx.get());
+  };
+  uint8_t le[32];
+  std::copy(pub.begin(), pub.end(), le);
+  const bool sign = (le[31] & 0x80) != 0;
+  le[31] &= 0x7f;
+  ok = ok && BN_le2bn(le, sizeof(le), y.get()) != nullptr;
+  if (!ok) return Status::internal_error;
+  if (BN_cmp(y.get(), p.get()) >= 0) return Status::bad_key;  // §5.1.3 step 1
+  if (!x_squared(y.get(), x2.get())) return Status::internal_error;
+  // Euler's criterion: x^2 has a root iff it is 0 or (x^2)^((p-1)/2) = 1.
+  if (!BN_is_zero(x2.get())) {
+    if (!BN_sub(exp.get(), p.get(), BN_value_one()) || !BN_rshift1(exp.get(), exp.get()) ||
+        !BN_mod_exp(t.get(), x2.get(), exp.get(), p.get(), ctx.get()))
+      return Status::internal_error;
+    if (!BN_is_one(t.get())) return Status::ok;  // off the curve: verifies nothing
+  } else if (sign) {
+    return Status::bad_key;  // x = 0 with the sign bit: §5.1.3 step 4
+  }
+  // [8]A by three doublings. Doubling needs only y: the addition law of
+  // §5.1.4 (a = -1) gives y(2P) = (y^2 + x^2) / (1 - d x^2 y^2), and x^2 is
+  // a function of y. [8]A has y = 1 exactly when it is the identity.
+  for (int i = 0; i < 3; ++i) {
+    if (!x_squared(y.get(), x2.get()) || !BN_mod_sqr(t.get(), y.get(), p.get(), ctx.get()) ||
+        !BN_mod_add(num.get(), t.get(), x2.get(), p.get(), ctx.get()) ||
+        !BN_mod_mul(den.get(), d.get(), x2.get(), p.get(), ctx.get()) ||
+        !BN_mod_mul(den.get(), den.get(), t.get(), p.get(), ctx.get()) ||
+        !BN_mod_sub(den.get(), BN_value_one(), den.get(), p.get(), ctx.get()) ||
+        BN_mod_inverse(inv.get(), den.get(), p.get(), ctx.get()) == nullptr ||
+        !BN_mod_mul(y.get(), num.get(), inv.get(), p.get(), ctx.get()))
+      return Status::internal_error;
+  }
+  return BN_is_one(y.get()) ? Status::weak_key : Status::ok;
+}
 
 bool decode_base64url(std::string_view in, std::string& out) {
   out.clear();

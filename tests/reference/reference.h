@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,14 @@ struct Key {
 struct Value;
 Status verify(std::string_view token, const std::vector<Key>& keys, const Policy& policy,
               Value* payload = nullptr) noexcept;
+
+// ed25519_key_status judges 32 bytes as an Ed25519 public key the way the
+// rules do (issue 12 §1): bad_key for an encoding RFC 8032 §5.1.3 cannot
+// decode (y >= p, or x = 0 with the sign bit set), weak_key for a point of
+// small order ([8]A is the identity: anyone can forge signatures for it),
+// ok otherwise, bytes off the curve included (they verify nothing). Worked
+// out with field arithmetic on BIGNUMs, not with the engine's table.
+Status ed25519_key_status(std::span<const uint8_t, 32> pub) noexcept;
 
 // StatusClass groups statuses by the stage that reports them.
 enum class StatusClass { ok, structure, header, key, signature, claims, internal };

@@ -14,8 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include <openssl/evp.h>
+
 #include "common.h"
 #include "jve/jve.hpp"
+#include "keys.h"
 #include "verify_batch.h"
 
 namespace jve::cli {
@@ -99,11 +102,25 @@ void warn_left_out(const KeySet& set, const std::string& file) {
   }
 }
 
+// pem_key_type is the type of the first key in a PEM text, as jve would
+// have loaded it: RSA (weak below 2048 bits) or Ed25519 (weak when of small
+// order) are the PEM keys jve calls weak. nullopt for any other.
+std::optional<KeyType> pem_key_type(std::string_view pem) {
+  std::vector<PemKey> keys;
+  std::string why;
+  if (!read_pem_keys(pem, keys, why) || keys.empty()) return std::nullopt;
+  switch (EVP_PKEY_id(keys[0].pkey.get())) {
+    case EVP_PKEY_RSA: return KeyType::rsa;
+    case EVP_PKEY_ED25519: return KeyType::ed25519;
+    default: return std::nullopt;
+  }
+}
+
 // Builds the key set from a single-key loader's result. |type| is what the
-// left-out key would have been: an HMAC secret is oct, and the only PEM key
-// jve calls weak is RSA.
+// left-out key would have been (an HMAC secret is oct), so that a kid-less
+// token of that type gets the key's own status.
 std::optional<KeySet> single_key_set(Result<std::shared_ptr<const Key>> key, const std::string& why,
-                                     const std::string& file, KeyType type) {
+                                     const std::string& file, std::optional<KeyType> type) {
   if (key.ok()) return KeySet({*key});
   if (!can_be_left_out(key.status())) return std::nullopt;
   KeyIssue issue;
@@ -233,7 +250,7 @@ int run_verify_command(int argc, char** argv) {
       warn_left_out(*keys, file);
     }
   } else if (!key_file.empty()) {
-    keys = single_key_set(Key::from_pem(text, {}, &why), why, file, KeyType::rsa);
+    keys = single_key_set(Key::from_pem(text, {}, &why), why, file, pem_key_type(text));
   } else {
     keys = single_key_set(
         Key::from_secret({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, {}, &why), why,

@@ -146,9 +146,75 @@ Status prepare_ec(bssl::UniquePtr<EC_KEY> ec, KeyMaterial& out) noexcept {
   return Status::ok;
 }
 
-void prepare_ed25519(std::span<const uint8_t, 32> key, KeyMaterial& out) noexcept {
+namespace {
+
+// The eight points of small order on edwards25519 (-x^2 + y^2 = 1 + d x^2 y^2,
+// RFC 8032 §5.1) have five y coordinates; each y != ±1 is shared by (x, y)
+// and (-x, y), which the encoding's sign bit tells apart (RFC 8032 §5.1.2).
+// With the sign bit masked, an encoding of a small-order point is one of:
+//   y = 1       the identity (0, 1), order 1;
+//   y = p - 1   (0, -1), order 2: x = 0 forces y^2 = 1;
+//   y = 0       (±sqrt(-1), 0), order 4: with y = 0 the curve says -x^2 = 1;
+//   y = ±y8     four points of order 8, those whose double is an order-4
+//               point: doubling gives y' = (x^2 + y^2) / (1 - d x^2 y^2), so
+//               y' = 0 when x^2 = -y^2, which on the curve means
+//               d y^4 + 2 y^2 - 1 = 0, y^2 = (-1 ± sqrt(1 + d)) / d; one
+//               sign gives a square, with roots y8 and p - y8 below.
+// (Computed with Python integers over p = 2^255 - 19 and checked against
+// BoringSSL's verifier in tests/keys_test.cc, Ed25519KeyFlaw.*.) The
+// non-canonical encodings of these points (y + p, for y = 0 and y = 1 the
+// only ones below 2^255) are caught by the y >= p comparison first.
+struct SmallOrderY {
+  uint8_t y[32];   // little-endian, sign bit clear
+  bool x_is_zero;  // then the sign bit must be clear (RFC 8032 §5.1.3 step 4)
+};
+constexpr SmallOrderY kSmallOrderY[] = {
+    {{0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
+     true},
+    {{0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+     true},
+    {{0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
+     false},
+    {{0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+      0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+     false},
+    {{0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+      0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+     false},
+};
+
+}  // namespace
+
+Ed25519KeyFlaw ed25519_key_flaw(std::span<const uint8_t, 32> key) noexcept {
+  // A public key is public: no need for constant time here.
+  uint8_t y[32];
+  std::memcpy(y, key.data(), sizeof(y));
+  const bool sign = (y[31] & 0x80) != 0;
+  y[31] &= 0x7f;
+  // p = 2^255 - 19 is ed ff .. ff 7f little-endian, so y >= p exactly when
+  // the top 254 bits are all ones and the low byte is at least 0xed.
+  bool at_least_p = y[31] == 0x7f && y[0] >= 0xed;
+  for (size_t i = 1; at_least_p && i < 31; ++i) at_least_p = y[i] == 0xff;
+  if (at_least_p) return Ed25519KeyFlaw::non_canonical;
+  for (const SmallOrderY& s : kSmallOrderY) {
+    if (std::memcmp(y, s.y, sizeof(y)) != 0) continue;
+    return s.x_is_zero && sign ? Ed25519KeyFlaw::non_canonical : Ed25519KeyFlaw::small_order;
+  }
+  return Ed25519KeyFlaw::none;
+}
+
+Status prepare_ed25519(std::span<const uint8_t, 32> key, KeyMaterial& out) noexcept {
+  switch (ed25519_key_flaw(key)) {
+    case Ed25519KeyFlaw::none: break;
+    case Ed25519KeyFlaw::non_canonical: return Status::bad_key;
+    case Ed25519KeyFlaw::small_order: return Status::weak_key;
+  }
   out.family = Family::ed25519;
   std::memcpy(out.ed25519, key.data(), key.size());
+  return Status::ok;
 }
 
 }  // namespace jve::crypto

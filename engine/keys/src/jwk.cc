@@ -153,7 +153,7 @@ Result<Built> okp_from_jwk(const object& obj, std::string* why) {
                 "OKP JWK member \"x\" is " + std::to_string(x.size()) +
                     " bytes; an Ed25519 public key is exactly 32");
   }
-  return build_ed25519(std::span<const uint8_t, 32>(x.data(), 32));
+  return build_ed25519(std::span<const uint8_t, 32>(x.data(), 32), why);
 }
 
 Result<Built> oct_from_jwk(const object& obj, std::optional<Alg> alg, std::string* why) {

@@ -163,9 +163,19 @@ Result<Built> build_ec(bssl::UniquePtr<EC_KEY> ec, std::string* why) {
   return Built{type, std::move(m)};
 }
 
-Result<Built> build_ed25519(std::span<const uint8_t, 32> pub) {
+Result<Built> build_ed25519(std::span<const uint8_t, 32> pub, std::string* why) {
   auto m = new_material();
-  crypto::prepare_ed25519(pub, *m);
+  switch (crypto::prepare_ed25519(pub, *m)) {
+    case Status::ok: break;
+    case Status::weak_key:
+      return fail(why, Status::weak_key,
+                  "Ed25519 public key is a point of small order: a fixed signature verifies "
+                  "for many messages under it, so anyone could forge tokens");
+    default:
+      return fail(why, Status::bad_key,
+                  "Ed25519 public key is not canonically encoded (RFC 8032 §5.1.3: its y is "
+                  "not below p, or x = 0 with the sign bit set)");
+  }
   return Built{KeyType::ed25519, std::move(m)};
 }
 

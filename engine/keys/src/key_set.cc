@@ -64,40 +64,42 @@ Result<KeySet> KeySet::from_jwks(std::string_view json, std::string* why) {
 
 Status KeySet::select(Alg alg, const std::string_view* kid, const Key** out) const noexcept {
   *out = nullptr;
+  // A candidate is a key that can serve this token: it fits |alg| and is
+  // strong enough for it. Counting keys that fit but are too weak would make
+  // a 32-byte and a 64-byte HMAC key "ambiguous" for HS512, though only one
+  // of them may verify it.
   const Key* chosen = nullptr;
+  size_t candidates = 0;
+  Status too_weak = Status::ok;  // why a key that fits cannot serve
+  auto consider = [&](const Key& key) {
+    if (!key.fits(alg)) return;
+    if (Status s = key.check_strength(alg); s != Status::ok) {
+      too_weak = s;
+      return;
+    }
+    ++candidates;
+    chosen = &key;
+  };
   if (kid != nullptr) {
     // A kid names exactly one key: only keys with that kid are candidates,
     // and keys without a kid never match (no fallback to "any key that
     // verifies", DESIGN.md).
     auto it = by_kid_.find(*kid);  // heterogeneous: no std::string is built
-    size_t fitting = 0;
     if (it != by_kid_.end()) {
-      for (uint32_t i : it->second) {
-        if (keys_[i]->fits(alg)) {
-          ++fitting;
-          chosen = keys_[i].get();
-        }
-      }
+      for (uint32_t i : it->second) consider(*keys_[i]);
     }
-    if (fitting > 1) return Status::ambiguous_key;
-    if (fitting == 0) {
-      // The most specific reason first: a key with this kid was in the JWKS
-      // but left out (weak, unsupported, ...) says why the token's intended
-      // key cannot serve; keys with this kid that do not fit |alg| come next.
+    if (candidates == 0) {
+      // The most specific reason first: the intended key is here but too
+      // weak for |alg|; a key with this kid was in the JWKS but left out
+      // (weak, unsupported, ...); keys with this kid that do not fit |alg|.
+      if (too_weak != Status::ok) return too_weak;
       if (auto lo = left_out_by_kid_.find(*kid); lo != left_out_by_kid_.end()) return lo->second;
       return it != by_kid_.end() ? Status::key_alg_mismatch : Status::key_not_found;
     }
   } else {
-    size_t fitting = 0;
-    for (const auto& key : keys_) {
-      if (key->fits(alg)) {
-        ++fitting;
-        chosen = key.get();
-      }
-    }
-    // Two fitting keys and no kid: refuse to guess rather than try each.
-    if (fitting > 1) return Status::ambiguous_key;
-    if (fitting == 0) {
+    for (const auto& key : keys_) consider(*key);
+    if (candidates == 0) {
+      if (too_weak != Status::ok) return too_weak;
       // No kid names the intended key; a left-out key that would have fitted
       // is the likely one, and its status says why it cannot serve.
       for (const KeyIssue& issue : left_out_) {
@@ -106,7 +108,8 @@ Status KeySet::select(Alg alg, const std::string_view* kid, const Key** out) con
       return Status::key_not_found;
     }
   }
-  if (Status s = chosen->check_strength(alg); s != Status::ok) return s;
+  // Two candidates: refuse to guess rather than try each.
+  if (candidates > 1) return Status::ambiguous_key;
   *out = chosen;
   return Status::ok;
 }

@@ -49,7 +49,7 @@ Result<Built> from_evp(const EVP_PKEY* pkey, std::string_view what, std::string*
         ERR_clear_error();
         return fail(why, Status::bad_key, std::string(what) + " holds a malformed Ed25519 key");
       }
-      return build_ed25519(pub);
+      return build_ed25519(pub, why);
     }
     default:
       return fail(why, Status::unsupported_key,

@@ -74,7 +74,8 @@ struct KeyMaterial {
 // The prepare_* functions build KeyMaterial from key bytes or BoringSSL
 // objects that the keys/ loaders have already validated against jve's rules
 // (strength, curve). They return ok, or bad_key / internal_error when
-// BoringSSL refuses the key; they clear BoringSSL's error queue on failure.
+// BoringSSL refuses the key (prepare_ed25519 also weak_key: see there);
+// they clear BoringSSL's error queue on failure.
 
 // prepare_hmac computes the pad states for SHA-256, SHA-384 and SHA-512.
 // Keys longer than a hash's block size are hashed first (RFC 2104 §2).
@@ -89,7 +90,26 @@ struct KeyMaterial {
 // group order.
 [[nodiscard]] Status prepare_ec(bssl::UniquePtr<EC_KEY> ec, KeyMaterial& out) noexcept;
 
-// prepare_ed25519 copies the 32-byte public key.
-void prepare_ed25519(std::span<const uint8_t, 32> key, KeyMaterial& out) noexcept;
+// Ed25519KeyFlaw says why 32 bytes are not a usable Ed25519 public key.
+//   non_canonical: not the one encoding RFC 8032 §5.1.3 decodes: y >= p, or
+//     x = 0 (y = 1 or y = p - 1) with the sign bit set. BoringSSL's decoder
+//     reduces such bytes mod p instead of refusing them.
+//   small_order: one of the eight points of order 1, 2, 4 or 8. [8]A is the
+//     identity, so [k]A for the hash k of a message is the identity for
+//     about 1 message in ord(A), and the signature (R = identity, S = 0)
+//     then verifies: anyone can forge tokens for such a key without a
+//     private key (for the identity, every message).
+// Points off the curve are not flagged: BoringSSL's ED25519_verify refuses
+// every signature for them, so they cannot be forged against.
+enum class Ed25519KeyFlaw : uint8_t { none, non_canonical, small_order };
+
+// ed25519_key_flaw classifies |key| with a comparison against p and a table
+// of the small-order encodings; no curve arithmetic. Load time only.
+Ed25519KeyFlaw ed25519_key_flaw(std::span<const uint8_t, 32> key) noexcept;
+
+// prepare_ed25519 copies the 32-byte public key. A key ed25519_key_flaw
+// flags is refused (bad_key when non_canonical, weak_key when small_order),
+// so no KeyMaterial ever holds a key anyone can forge signatures for.
+[[nodiscard]] Status prepare_ed25519(std::span<const uint8_t, 32> key, KeyMaterial& out) noexcept;
 
 }  // namespace jve::crypto

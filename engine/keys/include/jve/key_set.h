@@ -3,6 +3,25 @@
 // Keys are parsed, validated and prepared once (HMAC pad states, RSA public
 // key, EC point checked on its curve, Ed25519 bytes) and are then immutable,
 // so one Key or KeySet may be shared by any number of threads.
+//
+// Ed25519 public keys that let anyone forge signatures, or that are not an
+// encoding RFC 8032 decodes, are refused by every loader (JWK, JWKS, PEM
+// SPKI, X.509), once, at load; verification pays nothing for it:
+//  - weak_key: a point of small order, canonically encoded: the identity, the
+//    point of order 2 (y = p - 1), the two of order 4 (y = 0) and the four of
+//    order 8. For such a key A the signature (R = identity, S = 0) verifies
+//    every message whose hash k gives [k]A = identity: every message for the
+//    identity, about half of them for the order-2 point. The bytes are a
+//    valid key that protects nothing, as a 1024-bit RSA modulus is; hence
+//    weak_key, not bad_key.
+//  - bad_key: a non-canonical encoding: y >= p (which includes y + p for the
+//    small-order points with y = 0 and y = 1), or x = 0 with the sign bit set
+//    (the identity and the order-2 point with the sign bit). RFC 8032 §5.1.3
+//    says decoding fails for these bytes, so they are malformed key material,
+//    as an EC point off its curve is: one answer per byte string, whichever
+//    point a lenient decoder would make of it.
+// Points off the curve still load: BoringSSL refuses every signature for
+// them, so they cannot be forged against (no curve arithmetic here).
 #pragma once
 
 #include <cstddef>
@@ -116,13 +135,19 @@ class KeySet {
   // whole is unusable.
   static Result<KeySet> from_jwks(std::string_view json, std::string* why = nullptr);
 
-  // select applies DESIGN.md's rule: the candidates are the keys that fit
-  // |alg| and, when |kid| is given, have exactly that kid. Exactly one
-  // candidate is required: none is key_not_found (or the left-out key's own
-  // status, or key_alg_mismatch when keys with that kid exist but none fits),
-  // two or more is ambiguous_key. Without |kid| and with no candidate, a
-  // left-out key whose type fits |alg| gives that key's status (a weak RSA
-  // key for an RS256 token is weak_key). Never allocates; thread-safe.
+  // select applies DESIGN.md's rule: the candidates are the keys usable for
+  // |alg| (they fit it: key type, curve, pinned alg; and are strong enough
+  // for it: an HMAC key at least as long as the hash) and, when |kid| is
+  // given, have exactly that kid. Exactly one candidate is required; two or
+  // more is ambiguous_key. A key that fits but is too short for |alg| is
+  // not a candidate, so a 32-byte and a 64-byte HMAC key without kid serve
+  // an HS512 token with the 64-byte one. With no candidate, the most
+  // specific reason wins: a key that fits but is too weak gives weak_key;
+  // else, with |kid|, a left-out key with that kid gives its own status,
+  // keys with that kid that do not fit give key_alg_mismatch, and no key
+  // with it key_not_found; without |kid|, a left-out key whose type fits
+  // |alg| gives its status (a 1024-bit RSA key for an RS256 token is
+  // weak_key), else key_not_found. Never allocates; thread-safe.
   [[nodiscard]] Status select(Alg alg, const std::string_view* kid,
                               const Key** out) const noexcept;
 

@@ -43,7 +43,9 @@ bool type_fits(KeyType t, Alg a) noexcept;
 Result<Built> build_rsa(bssl::UniquePtr<RSA> rsa, std::string* why);
 // build_ec accepts P-256, P-384 and P-521 points on their curve.
 Result<Built> build_ec(bssl::UniquePtr<EC_KEY> ec, std::string* why);
-Result<Built> build_ed25519(std::span<const uint8_t, 32> pub);
+// build_ed25519 refuses small-order points (weak_key) and non-canonical
+// encodings (bad_key); see crypto::ed25519_key_flaw.
+Result<Built> build_ed25519(std::span<const uint8_t, 32> pub, std::string* why);
 // build_hmac refuses secrets shorter than 32 bytes, or than the hash of a
 // pinned HS384/HS512 (weak_key).
 Result<Built> build_hmac(std::span<const uint8_t> secret, std::optional<Alg> pinned,
