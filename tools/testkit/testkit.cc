@@ -2,8 +2,16 @@
 // errors into exceptions, which is what tests want.
 #include "testkit.h"
 
+#include <functional>
 #include <stdexcept>
 #include <utility>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/digest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "jve/result.h"
 #include "keyformat/jwk.h"
@@ -18,6 +26,17 @@ template <class T>
 T value(Result<T> r, const std::string& why) {
   if (!r.ok()) throw std::runtime_error("testkit: " + std::string(to_string(r.status())) + ": " + why);
   return std::move(*r);
+}
+
+// pem_text returns what |write| writes to a memory BIO; throws if it fails.
+std::string pem_text(const char* what, const std::function<int(BIO*)>& write) {
+  bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
+  const uint8_t* data = nullptr;
+  size_t len = 0;
+  if (!bio || !write(bio.get()) || !BIO_mem_contents(bio.get(), &data, &len)) {
+    throw std::runtime_error(std::string("testkit: cannot write ") + what);
+  }
+  return std::string(reinterpret_cast<const char*>(data), len);
 }
 
 }  // namespace
@@ -127,6 +146,47 @@ std::vector<Alg> all_algs() {
   std::vector<Alg> out;
   for (int i = 0; i < kNumAlgs; ++i) out.push_back(static_cast<Alg>(i));
   return out;
+}
+
+std::string pkcs1_public_pem(const SigningKey& key) {
+  return pem_text("RSA PUBLIC KEY", [&](BIO* bio) {
+    const RSA* rsa = EVP_PKEY_get0_RSA(key.pkey());
+    return rsa != nullptr && PEM_write_bio_RSAPublicKey(bio, rsa);
+  });
+}
+
+std::string pkcs1_private_pem(const SigningKey& key) {
+  return pem_text("RSA PRIVATE KEY", [&](BIO* bio) {
+    RSA* rsa = EVP_PKEY_get0_RSA(key.pkey());
+    return rsa != nullptr &&
+           PEM_write_bio_RSAPrivateKey(bio, rsa, nullptr, nullptr, 0, nullptr, nullptr);
+  });
+}
+
+std::string sec1_private_pem(const SigningKey& key) {
+  return pem_text("EC PRIVATE KEY", [&](BIO* bio) {
+    EC_KEY* ec = EVP_PKEY_get0_EC_KEY(key.pkey());
+    return ec != nullptr &&
+           PEM_write_bio_ECPrivateKey(bio, ec, nullptr, nullptr, 0, nullptr, nullptr);
+  });
+}
+
+std::string certificate_pem(const SigningKey& key) {
+  return pem_text("CERTIFICATE", [&](BIO* bio) {
+    bssl::UniquePtr<X509> x(X509_new());
+    if (!x || !X509_set_version(x.get(), X509_VERSION_3) ||
+        !ASN1_INTEGER_set(X509_get_serialNumber(x.get()), 1) ||
+        !X509_gmtime_adj(X509_getm_notBefore(x.get()), 0) ||
+        !X509_gmtime_adj(X509_getm_notAfter(x.get()), 3600) ||
+        !X509_set_pubkey(x.get(), key.pkey())) {
+      return false;
+    }
+    X509_NAME* name = X509_get_subject_name(x.get());
+    return X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                      reinterpret_cast<const uint8_t*>("jve test"), -1, -1, 0) &&
+           X509_set_issuer_name(x.get(), name) && X509_sign(x.get(), key.pkey(), EVP_sha256()) &&
+           PEM_write_bio_X509(bio, x.get());
+  });
 }
 
 std::string tamper_signature(std::string token) {

@@ -101,6 +101,17 @@ std::string jwks(const std::vector<SigningKey>& keys, bool with_alg = true);
 // out when empty.
 std::string header_json(Alg alg, std::string_view kid = {}, std::string_view typ = "JWT");
 
+// Key files in the forms keyformat reads but does not write, made with
+// BoringSSL's own PEM writers (so the reader is tested against another
+// producer): PKCS#1 "RSA PUBLIC KEY" and "RSA PRIVATE KEY" (RSA keys), SEC1
+// "EC PRIVATE KEY" (EC keys), and a self-signed X.509 "CERTIFICATE" for the
+// key's public half (RSA or EC, signed with SHA-256; jve reads only its
+// key). Throw when the key has another type.
+std::string pkcs1_public_pem(const SigningKey& key);
+std::string pkcs1_private_pem(const SigningKey& key);
+std::string sec1_private_pem(const SigningKey& key);
+std::string certificate_pem(const SigningKey& key);
+
 // tamper_signature flips one character in the middle of |token|'s signature
 // segment ('A' <-> other), so the token keeps its shape and fails only the
 // signature check.
