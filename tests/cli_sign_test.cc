@@ -173,6 +173,10 @@ TEST_F(CliSign, ReportsErrorsWithExitTwo) {
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", "{\"a\":1,}"}, "bad claims JSON"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", "[1]"}, "not a JSON object"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", R"({"a":1,"a":2})"}, "duplicate member name"},
+      // The engine's strict JSON rules, BOM included (json/strict.h).
+      {{"--key", ec_jwk, "--alg", "ES256", "--claims", "\xEF\xBB\xBF{}"}, "byte-order mark"},
+      {{"--key", ec_jwk, "--alg", "ES256", "--claims", "{\"a\":" + std::string(64, '[') + std::string(64, ']') + "}"},
+       "deeper than 64"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", "@" + path("nope.json")}, "cannot read claims file"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", R"({"exp":1})", "--exp", "+1h"}, "already carry \"exp\""},
       {{"--key", ec_jwk, "--alg", "ES256", "--exp", "soon"}, "bad DURATION"},

@@ -102,8 +102,8 @@ bool collect(const CLI::App& app, const std::vector<std::string>& files, const O
   };
   std::optional<Alg> alg;
   if (!opt.alg.empty()) {
-    alg = alg_from_name(opt.alg);
-    if (!alg) return error("unknown algorithm '" + opt.alg + "' (HS256 ... ES512, EdDSA)");
+    alg = parse_alg(app, opt.alg);
+    if (!alg) return false;
   }
   for (const std::string& file : files) {
     std::string text;

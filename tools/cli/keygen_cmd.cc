@@ -45,8 +45,8 @@ int run_keygen_command(int argc, char** argv) {
   app.add_option("--public", public_file, "also write the public JWKS to FILE");
   if (const int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
-  const std::optional<Alg> alg = alg_from_name(alg_text);
-  if (!alg) return fail(app, kExitUsage, "unknown algorithm '" + alg_text + "' (HS256 ... ES512, EdDSA)");
+  const std::optional<Alg> alg = parse_alg(app, alg_text);
+  if (!alg) return kExitUsage;
   const size_t hmac = hmac_min_key_len(*alg);
   if (pem && hmac) {
     return fail(app, kExitUsage, "--pem: HMAC secrets have no PEM form; use the JWK");

@@ -53,8 +53,8 @@ int run_sign_command(int argc, char** argv) {
   app.add_option("--now", now, "UNIX seconds to use as now (default: the clock)");
   if (const int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
-  const std::optional<Alg> alg = alg_from_name(alg_text);
-  if (!alg) return fail(app, kExitUsage, "unknown algorithm '" + alg_text + "' (HS256 ... ES512, EdDSA)");
+  const std::optional<Alg> alg = parse_alg(app, alg_text);
+  if (!alg) return kExitUsage;
   if (app.count("--now") == 0) now = now_seconds();
 
   // Claims.

@@ -29,30 +29,6 @@ const EVP_MD* hash_md(Alg alg) noexcept {
   return nullptr;
 }
 
-const Curve* curve_by_nid(int nid) noexcept {
-  for (const Curve& c : kCurves)
-    if (c.nid == nid) return &c;
-  return nullptr;
-}
-
-const Curve* curve_by_crv(std::string_view crv) noexcept {
-  for (const Curve& c : kCurves)
-    if (c.crv == crv) return &c;
-  return nullptr;
-}
-
-const Curve* curve_by_type(KeyType type) noexcept {
-  for (const Curve& c : kCurves)
-    if (c.type == type) return &c;
-  return nullptr;
-}
-
-const Curve* curve_by_alg(Alg alg) noexcept {
-  for (const Curve& c : kCurves)
-    if (c.alg == alg) return &c;
-  return nullptr;
-}
-
 Status fail(std::string* why, Status s, std::string message) {
   if (why != nullptr) *why = std::move(message);
   return s;

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <openssl/base.h>
+#include <openssl/ec_key.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/nid.h>
 
 #include <cstddef>
@@ -10,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "jve/alg.h"
@@ -41,11 +45,41 @@ inline constexpr Curve kCurves[] = {
     {KeyType::ec_p384, NID_secp384r1, "P-384", 48, Alg::ES384},
     {KeyType::ec_p521, NID_secp521r1, "P-521", 66, Alg::ES512},
 };
-// The lookups return null when nothing matches.
-const Curve* curve_by_nid(int nid) noexcept;
-const Curve* curve_by_crv(std::string_view crv) noexcept;
-const Curve* curve_by_type(KeyType type) noexcept;
-const Curve* curve_by_alg(Alg alg) noexcept;
+// find_curve returns the row |pred| holds for; null when none.
+template <class Pred>
+const Curve* find_curve(Pred pred) noexcept {
+  for (const Curve& c : kCurves)
+    if (pred(c)) return &c;
+  return nullptr;
+}
+inline const Curve* curve_by_nid(int nid) noexcept {
+  return find_curve([&](const Curve& c) { return c.nid == nid; });
+}
+inline const Curve* curve_by_crv(std::string_view crv) noexcept {
+  return find_curve([&](const Curve& c) { return c.crv == crv; });
+}
+inline const Curve* curve_by_type(KeyType type) noexcept {
+  return find_curve([&](const Curve& c) { return c.type == type; });
+}
+inline const Curve* curve_by_alg(Alg alg) noexcept {
+  return find_curve([&](const Curve& c) { return c.alg == alg; });
+}
+
+// wrap_rsa and wrap_ec put a key into an EVP_PKEY; null when it is null or
+// allocation fails (the key is freed then).
+template <class Key, class Assign>
+bssl::UniquePtr<EVP_PKEY> wrap_in_pkey(bssl::UniquePtr<Key> key, Assign assign) {
+  bssl::UniquePtr<EVP_PKEY> pkey;
+  if (key) pkey.reset(EVP_PKEY_new());
+  if (pkey && !assign(pkey.get(), key.release())) pkey.reset();
+  return pkey;
+}
+inline bssl::UniquePtr<EVP_PKEY> wrap_rsa(bssl::UniquePtr<RSA> rsa) {
+  return wrap_in_pkey(std::move(rsa), EVP_PKEY_assign_RSA);
+}
+inline bssl::UniquePtr<EVP_PKEY> wrap_ec(bssl::UniquePtr<EC_KEY> ec) {
+  return wrap_in_pkey(std::move(ec), EVP_PKEY_assign_EC_KEY);
+}
 
 // fail writes |message| to |*why| when |why| is given and returns |s|.
 Status fail(std::string* why, Status s, std::string message);

@@ -51,6 +51,13 @@ Result<KeyData> wrap(bssl::UniquePtr<EVP_PKEY> pkey, std::string* why) {
   return KeyData::from_pkey(std::move(pkey), why);
 }
 
+// inconsistent reports members BoringSSL refused to put together.
+Status inconsistent(std::string* why, const char* kty, bool is_private) {
+  return fail(why, Status::bad_key,
+              std::string(kty) + (is_private ? " private" : "") + " JWK is inconsistent (" +
+                  detail::boringssl_error() + ")");
+}
+
 Result<KeyData> rsa_from_jwk(const json::Value& o, std::string* why) {
   BnPtr n = bn_member(o, "n"), e = bn_member(o, "e");
   if (!n || !e) return fail(why, Status::bad_key, "RSA JWK without valid \"n\" and \"e\"");
@@ -78,14 +85,8 @@ Result<KeyData> rsa_from_jwk(const json::Value& o, std::string* why) {
     }
     dp.release(), dq.release(), qi.release();
   }
-  if (!RSA_check_key(rsa.get())) {
-    return fail(why, Status::bad_key,
-                std::string(has_d ? "RSA private" : "RSA") + " JWK is inconsistent (" +
-                    detail::boringssl_error() + ")");
-  }
-  bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new());
-  if (pkey && !EVP_PKEY_assign_RSA(pkey.get(), rsa.release())) pkey.reset();
-  return wrap(std::move(pkey), why);
+  if (!RSA_check_key(rsa.get())) return inconsistent(why, "RSA", has_d);
+  return wrap(detail::wrap_rsa(std::move(rsa)), why);
 }
 
 Result<KeyData> ec_from_jwk(const json::Value& o, std::string* why) {
@@ -103,13 +104,9 @@ Result<KeyData> ec_from_jwk(const json::Value& o, std::string* why) {
   if (!ec || (d && !EC_KEY_set_private_key(ec.get(), d.get())) ||
       !EC_KEY_set_public_key_affine_coordinates(ec.get(), x.get(), y.get()) ||
       !EC_KEY_check_key(ec.get())) {
-    return fail(why, Status::bad_key,
-                std::string(has_d ? "EC private" : "EC") + " JWK is inconsistent (" +
-                    detail::boringssl_error() + ")");
+    return inconsistent(why, "EC", has_d);
   }
-  bssl::UniquePtr<EVP_PKEY> pkey(EVP_PKEY_new());
-  if (pkey && !EVP_PKEY_assign_EC_KEY(pkey.get(), ec.release())) pkey.reset();
-  return wrap(std::move(pkey), why);
+  return wrap(detail::wrap_ec(std::move(ec)), why);
 }
 
 Result<KeyData> okp_from_jwk(const json::Value& o, std::string* why) {

@@ -160,16 +160,14 @@ Result<KeyData> generate(Alg alg, int bits, std::string* why) {
           !RSA_generate_key_ex(rsa.get(), bits, e.get(), nullptr)) {
         return internal("RSA key generation");
       }
-      pkey.reset(EVP_PKEY_new());
-      if (!pkey || !EVP_PKEY_assign_RSA(pkey.get(), rsa.release())) return internal("EVP_PKEY_assign_RSA");
+      pkey = detail::wrap_rsa(std::move(rsa));
       break;
     }
     case Family::ecdsa: {
       if (bits != 0) return fail(why, Status::bad_key, quoted_alg(alg) + " keys have a fixed size");
       bssl::UniquePtr<EC_KEY> ec(EC_KEY_new_by_curve_name(detail::curve_by_alg(alg)->nid));
       if (!ec || !EC_KEY_generate_key(ec.get())) return internal("EC key generation");
-      pkey.reset(EVP_PKEY_new());
-      if (!pkey || !EVP_PKEY_assign_EC_KEY(pkey.get(), ec.release())) return internal("EVP_PKEY_assign_EC_KEY");
+      pkey = detail::wrap_ec(std::move(ec));
       break;
     }
     case Family::eddsa: {
@@ -182,6 +180,7 @@ Result<KeyData> generate(Alg alg, int bits, std::string* why) {
       break;
     }
   }
+  if (!pkey) return internal("EVP_PKEY_new");
   return KeyData::from_pkey(std::move(pkey), why);
 }
 

@@ -38,13 +38,6 @@ const Label* find_label(std::string_view name) {
   return nullptr;
 }
 
-bssl::UniquePtr<EVP_PKEY> wrap_rsa(bssl::UniquePtr<RSA> rsa) {
-  bssl::UniquePtr<EVP_PKEY> pkey;
-  if (rsa) pkey.reset(EVP_PKEY_new());
-  if (pkey && !EVP_PKEY_assign_RSA(pkey.get(), rsa.release())) pkey.reset();
-  return pkey;
-}
-
 // parse_der turns one block's DER into a key; null when it does not parse
 // or has bytes after the structure.
 bssl::UniquePtr<EVP_PKEY> parse_der(std::string_view label, const uint8_t* der, size_t len) {
@@ -54,15 +47,13 @@ bssl::UniquePtr<EVP_PKEY> parse_der(std::string_view label, const uint8_t* der, 
   if (label == "PUBLIC KEY") {
     pkey.reset(EVP_parse_public_key(&cbs));
   } else if (label == "RSA PUBLIC KEY") {
-    pkey = wrap_rsa(bssl::UniquePtr<RSA>(RSA_parse_public_key(&cbs)));
+    pkey = detail::wrap_rsa(bssl::UniquePtr<RSA>(RSA_parse_public_key(&cbs)));
   } else if (label == "PRIVATE KEY") {
     pkey.reset(EVP_parse_private_key(&cbs));
   } else if (label == "RSA PRIVATE KEY") {
-    pkey = wrap_rsa(bssl::UniquePtr<RSA>(RSA_parse_private_key(&cbs)));
+    pkey = detail::wrap_rsa(bssl::UniquePtr<RSA>(RSA_parse_private_key(&cbs)));
   } else if (label == "EC PRIVATE KEY") {
-    bssl::UniquePtr<EC_KEY> ec(EC_KEY_parse_private_key(&cbs, nullptr));
-    if (ec) pkey.reset(EVP_PKEY_new());
-    if (pkey && !EVP_PKEY_assign_EC_KEY(pkey.get(), ec.release())) pkey.reset();
+    pkey = detail::wrap_ec(bssl::UniquePtr<EC_KEY>(EC_KEY_parse_private_key(&cbs, nullptr)));
   } else {  // the certificate labels
     const uint8_t* p = der;
     bssl::UniquePtr<X509> cert(d2i_X509(nullptr, &p, static_cast<long>(len)));

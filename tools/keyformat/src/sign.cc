@@ -79,26 +79,20 @@ Result<std::vector<uint8_t>> sign(const KeyData& key, Alg alg, std::string_view 
       sig.resize(len);
       break;
     }
-    case Family::rsa_pkcs1: {
-      RSA* rsa = EVP_PKEY_get0_RSA(key.pkey());
-      sig.resize(RSA_size(rsa));
-      unsigned len = 0;
-      if (!RSA_sign(EVP_MD_type(md), hash, hash_len, sig.data(), &len, rsa)) {
-        return internal(why, "RSA_sign");
-      }
-      sig.resize(len);
-      break;
-    }
+    case Family::rsa_pkcs1:
     case Family::rsa_pss: {
       RSA* rsa = EVP_PKEY_get0_RSA(key.pkey());
       sig.resize(RSA_size(rsa));
       size_t len = 0;
-      // RFC 7518 §3.5: MGF1 with the same hash (null), salt as long as the
-      // hash (-1).
-      if (!RSA_sign_pss_mgf1(rsa, &len, sig.data(), sig.size(), hash, hash_len, md, nullptr, -1)) {
-        return internal(why, "RSA_sign_pss_mgf1");
-      }
-      sig.resize(len);
+      unsigned pkcs1_len = 0;
+      // RFC 7518 §3.5: PSS uses MGF1 with the same hash (null) and a salt
+      // as long as the hash (-1).
+      const bool ok =
+          detail::family(alg) == Family::rsa_pkcs1
+              ? RSA_sign(EVP_MD_type(md), hash, hash_len, sig.data(), &pkcs1_len, rsa)
+              : RSA_sign_pss_mgf1(rsa, &len, sig.data(), sig.size(), hash, hash_len, md, nullptr, -1);
+      if (!ok) return internal(why, "RSA signing");
+      sig.resize(pkcs1_len != 0 ? pkcs1_len : len);
       break;
     }
     case Family::ecdsa: {
