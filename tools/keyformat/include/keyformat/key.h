@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <openssl/base.h>
+#include <openssl/evp.h>  // bssl::UniquePtr<EVP_PKEY>
 
 #include "jve/alg.h"
 #include "jve/key_set.h"
