@@ -1,6 +1,10 @@
 // End-to-end tests of `jve jwks`: PEM keys and certificates to JWK, a JWKS
 // from several files that `jve verify` then uses, RFC 7638 thumbprints, and
 // the check report with its exit codes.
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <string>
 
 #include "cli_util.h"
