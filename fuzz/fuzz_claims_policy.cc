@@ -9,26 +9,12 @@
 
 #include <stdexcept>
 
+#include "keyformat/json_text.h"
 #include "signed_fixture.h"
 
 namespace {
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+using jve::keyformat::json_string;  // the tools' one JSON escaper
 
 std::vector<std::string> names(FuzzedDataProvider& in, int max) {
   std::vector<std::string> out(in.ConsumeIntegralInRange<int>(0, max));

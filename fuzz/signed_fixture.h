@@ -5,18 +5,7 @@
 // signature are reached. Any disagreement prints the case and aborts.
 #pragma once
 
-#include <openssl/bio.h>
-#include <openssl/bytestring.h>
-#include <openssl/curve25519.h>
-#include <openssl/base64.h>
-#include <openssl/ecdsa.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/mem.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,9 +15,14 @@
 #include <vector>
 
 #include "jve/jve.hpp"
+#include "keyformat/jwk.h"
+#include "keyformat/pem.h"
+#include "keyformat/sign.h"
 #include "reference.h"
 
 namespace jve_fuzz {
+
+namespace keyformat = jve::keyformat;
 
 // Embedded, not generated: RSA key generation per process would cost
 // seconds, and fixed keys make every crash reproducible. Test keys only.
@@ -72,10 +66,10 @@ inline constexpr char kSecret[] = "jve-fuzz-hmac-secret-0123456789!jve-fuzz-hmac
 // The algorithms the harness signs with.
 enum class SignAlg { hs256, hs384, hs512, rs256, ps256, es256, eddsa };
 inline constexpr int kNumSignAlgs = 7;
-inline std::string_view sign_alg_name(SignAlg a) {
-  constexpr std::string_view kNames[] = {"HS256", "HS384", "HS512", "RS256", "PS256", "ES256", "EdDSA"};
-  return kNames[static_cast<int>(a)];
-}
+inline constexpr jve::Alg kAlgOf[kNumSignAlgs] = {jve::Alg::HS256, jve::Alg::HS384, jve::Alg::HS512,
+                                                  jve::Alg::RS256, jve::Alg::PS256, jve::Alg::ES256,
+                                                  jve::Alg::EdDSA};
+inline std::string_view sign_alg_name(SignAlg a) { return jve::alg_name(kAlgOf[static_cast<int>(a)]); }
 
 // One key set, as jve and as the reference see it.
 struct KeySetPair {
@@ -93,129 +87,74 @@ class Fixture {
   Fixture() {
     rsa_ = load(kRsaPem);
     ec_ = load(kEcPem);
+    // Ed25519 from the fixed seed 0, 1, ..., 31, read as a private JWK.
     uint8_t seed[32];
     for (int i = 0; i < 32; ++i) seed[i] = static_cast<uint8_t>(i);
-    uint8_t ed_pub[32];
-    ED25519_keypair_from_seed(ed_pub, ed_priv_, seed);
-    bssl::UniquePtr<EVP_PKEY> ed(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, ed_pub, 32));
-    const std::vector<uint8_t> rsa_spki = spki(rsa_.get()), ec_spki = spki(ec_.get()),
-                               ed_spki = spki(ed.get());
-    const std::string secret(kSecret);
+    ed_ = must(keyformat::read_jwk(R"({"kty":"OKP","crv":"Ed25519","d":")" +
+                                   jve::base64url::encode(std::span<const uint8_t>(seed)) + "\"}"))
+              .key;
+    hs_ = keyformat::KeyData::from_secret(
+        std::span(reinterpret_cast<const uint8_t*>(kSecret), sizeof(kSecret) - 1));
     const std::string secret2 = "a-second-hmac-secret-of-thirty-two-bytes";
     for (int set = 0; set < kNumKeySets; ++set) {
       const bool kids = set != 1;
       std::vector<std::shared_ptr<const jve::Key>> keys;
       KeySetPair& pair = sets_[set];
-      auto add = [&](const char* kid, std::optional<jve::Alg> alg, const std::vector<uint8_t>& der,
-                     const std::string& hmac) {
+      // |key| is asymmetric, or null for the HMAC secret |hmac|.
+      auto add = [&](const char* kid, std::optional<jve::Alg> alg, const keyformat::KeyData* key,
+                     std::string_view hmac) {
         jve::KeyOptions opt;
         jve::reference::Key ref;
         if (kids) opt.kid = kid, ref.kid = kid;
         opt.alg = alg;
         if (alg) ref.alg = std::string(jve::alg_name(*alg));
         jve::Result<std::shared_ptr<const jve::Key>> k =
-            der.empty() ? jve::Key::from_secret(std::span(reinterpret_cast<const uint8_t*>(hmac.data()),
-                                                          hmac.size()), opt)
-                        : jve::Key::from_pem(pem_of(der), opt);
+            key == nullptr
+                ? jve::Key::from_secret(
+                      std::span(reinterpret_cast<const uint8_t*>(hmac.data()), hmac.size()), opt)
+                : jve::Key::from_pem(must(keyformat::write_pem(*key, keyformat::PemForm::spki)), opt);
         if (!k.ok()) std::abort();
         keys.push_back(*k);
         ref.secret.assign(hmac.begin(), hmac.end());
-        ref.spki = der;
+        if (key != nullptr) ref.spki = must(keyformat::spki_der(*key));
         pair.ref.push_back(std::move(ref));
       };
-      add("hs", std::nullopt, {}, secret);
-      add("rs", set == 2 ? std::optional(jve::Alg::RS256) : std::nullopt, rsa_spki, "");
-      add("es", std::nullopt, ec_spki, "");
-      add("ed", std::nullopt, ed_spki, "");
-      if (set == 2) add("hs2", std::nullopt, {}, secret2);
+      add("hs", std::nullopt, nullptr, kSecret);
+      add("rs", set == 2 ? std::optional(jve::Alg::RS256) : std::nullopt, &rsa_, "");
+      add("es", std::nullopt, &ec_, "");
+      add("ed", std::nullopt, &ed_, "");
+      if (set == 2) add("hs2", std::nullopt, nullptr, secret2);
       pair.jve = std::make_shared<const jve::KeySet>(std::move(keys));
     }
   }
 
   const KeySetPair& key_set(int i) const { return sets_[i % kNumKeySets]; }
 
-  // sign returns the JWS signature of |input| (raw r||s for ES256).
-  std::vector<uint8_t> sign(SignAlg alg, std::string_view input) const {
-    const auto* msg = reinterpret_cast<const uint8_t*>(input.data());
-    std::vector<uint8_t> sig;
-    uint8_t digest[SHA256_DIGEST_LENGTH];
-    SHA256(msg, input.size(), digest);
-    switch (alg) {
-      case SignAlg::hs256: case SignAlg::hs384: case SignAlg::hs512: {
-        const EVP_MD* md = alg == SignAlg::hs256 ? EVP_sha256()
-                           : alg == SignAlg::hs384 ? EVP_sha384() : EVP_sha512();
-        uint8_t tag[EVP_MAX_MD_SIZE];
-        unsigned len = 0;
-        if (!HMAC(md, kSecret, sizeof(kSecret) - 1, msg, input.size(), tag, &len)) std::abort();
-        sig.assign(tag, tag + len);
-        break;
-      }
-      case SignAlg::rs256: case SignAlg::ps256: {
-        RSA* rsa = EVP_PKEY_get0_RSA(rsa_.get());
-        sig.resize(RSA_size(rsa));
-        size_t len = 0;
-        unsigned ulen = 0;
-        const bool ok = alg == SignAlg::rs256
-            ? RSA_sign(NID_sha256, digest, sizeof(digest), sig.data(), &ulen, rsa)
-            : RSA_sign_pss_mgf1(rsa, &len, sig.data(), sig.size(), digest, sizeof(digest),
-                                EVP_sha256(), EVP_sha256(), -1);
-        if (!ok) std::abort();
-        break;
-      }
-      case SignAlg::es256: {
-        bssl::UniquePtr<ECDSA_SIG> es(
-            ECDSA_do_sign(digest, sizeof(digest), EVP_PKEY_get0_EC_KEY(ec_.get())));
-        sig.resize(64);
-        if (!es || !BN_bn2bin_padded(sig.data(), 32, es->r) ||
-            !BN_bn2bin_padded(sig.data() + 32, 32, es->s))
-          std::abort();
-        break;
-      }
-      case SignAlg::eddsa:
-        sig.resize(64);
-        if (!ED25519_sign(sig.data(), msg, input.size(), ed_priv_)) std::abort();
-        break;
-    }
-    return sig;
-  }
-
-  // token signs b64(header).b64(payload) with |alg|.
+  // token signs b64(header).b64(payload) with |alg| (keyformat's signer:
+  // raw r||s for ES256).
   std::string token(SignAlg alg, std::string_view header, std::string_view payload) const {
-    std::string t = jve::base64url::encode(header) + "." + jve::base64url::encode(payload);
-    const std::vector<uint8_t> sig = sign(alg, t);
-    return t + "." + jve::base64url::encode(std::span<const uint8_t>(sig));
+    const keyformat::KeyData* key = &hs_;
+    switch (alg) {
+      case SignAlg::hs256: case SignAlg::hs384: case SignAlg::hs512: break;
+      case SignAlg::rs256: case SignAlg::ps256: key = &rsa_; break;
+      case SignAlg::es256: key = &ec_; break;
+      case SignAlg::eddsa: key = &ed_; break;
+    }
+    return must(keyformat::sign_compact(*key, kAlgOf[static_cast<int>(alg)], header, payload));
   }
 
  private:
-  static bssl::UniquePtr<EVP_PKEY> load(const char* pem) {
-    bssl::UniquePtr<BIO> bio(BIO_new_mem_buf(pem, -1));
-    bssl::UniquePtr<EVP_PKEY> k(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (!k) std::abort();
-    return k;
+  // must aborts on a keyformat failure: the fixed keys always work.
+  template <class T>
+  static T must(jve::Result<T> r) {
+    if (!r.ok()) std::abort();
+    return std::move(*r);
   }
-  static std::vector<uint8_t> spki(const EVP_PKEY* k) {
-    bssl::ScopedCBB cbb;
-    uint8_t* der = nullptr;
-    size_t len = 0;
-    if (!CBB_init(cbb.get(), 0) || !EVP_marshal_public_key(cbb.get(), k) ||
-        !CBB_finish(cbb.get(), &der, &len))
-      std::abort();
-    std::vector<uint8_t> out(der, der + len);
-    OPENSSL_free(der);
-    return out;
-  }
-  static std::string pem_of(const std::vector<uint8_t>& der) {
-    size_t max = 0;
-    if (!EVP_EncodedLength(&max, der.size())) std::abort();
-    std::string b64(max, '\0');
-    b64.resize(EVP_EncodeBlock(reinterpret_cast<uint8_t*>(b64.data()), der.data(), der.size()));
-    std::string pem = "-----BEGIN PUBLIC KEY-----\n";
-    for (size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
-    return pem + "-----END PUBLIC KEY-----\n";
+  static keyformat::KeyData load(const char* pem) {
+    return must(keyformat::read_pem(pem)).front().key;
   }
 
-  bssl::UniquePtr<EVP_PKEY> rsa_, ec_;
-  uint8_t ed_priv_[64];
+  keyformat::KeyData rsa_, ec_, ed_, hs_;
   KeySetPair sets_[kNumKeySets];
 };
 

@@ -80,6 +80,7 @@ TEST_F(CliDecode, RejectsWhatIsNotAToken) {
       {".e30.sig", "header segment is not strict base64url"},
       {"e30=.e30.sig", "header segment is not strict base64url"},
       {"bm90IGpzb24.e30.sig", "header is not a JSON object"},
+      {base64url::encode("\xEF\xBB\xBF{}") + ".e30.sig", "byte-order mark"},  // as jve verify
       {"e30.e30!.sig", "payload segment is not strict base64url"},
   };
   for (const Case& c : cases) {

@@ -1,11 +1,9 @@
 // End-to-end tests of `jve jwks`: PEM keys and certificates to JWK, a JWKS
 // from several files that `jve verify` then uses, RFC 7638 thumbprints, and
 // the check report with its exit codes.
-#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/x509.h>
 
 #include <string>
 
@@ -18,26 +16,6 @@ namespace jve::cli_test {
 namespace {
 
 class CliJwks : public CliFixture {};
-
-// self_signed_cert returns a PEM certificate for |key|'s public key.
-std::string self_signed_cert(const testkit::SigningKey& key) {
-  bssl::UniquePtr<X509> x(X509_new());
-  EXPECT_TRUE(x && X509_set_version(x.get(), X509_VERSION_3) &&
-              ASN1_INTEGER_set(X509_get_serialNumber(x.get()), 1) &&
-              X509_gmtime_adj(X509_getm_notBefore(x.get()), 0) &&
-              X509_gmtime_adj(X509_getm_notAfter(x.get()), 3600) &&
-              X509_set_pubkey(x.get(), key.pkey()));
-  X509_NAME* name = X509_get_subject_name(x.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const uint8_t*>("jve test"), -1, -1, 0);
-  X509_set_issuer_name(x.get(), name);
-  EXPECT_TRUE(X509_sign(x.get(), key.pkey(), EVP_sha256()));
-  bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
-  EXPECT_TRUE(PEM_write_bio_X509(bio.get(), x.get()));
-  const uint8_t* data = nullptr;
-  size_t len = 0;
-  BIO_mem_contents(bio.get(), &data, &len);
-  return std::string(reinterpret_cast<const char*>(data), len);
-}
 
 std::string minified(const std::string& pretty) {
   std::string out;
@@ -70,7 +48,7 @@ TEST_F(CliJwks, ConvertsPemKeysAndCertificatesToJwk) {
     const std::string priv = file("priv.pem", key.private_pem());
     EXPECT_EQ(minified(ok_out({"jwks", "convert", "--kid", "k1", priv})), expected);
     if (alg != Alg::EdDSA) {
-      const std::string cert = file("cert.pem", self_signed_cert(key));
+      const std::string cert = file("cert.pem", testkit::certificate_pem(key));
       EXPECT_EQ(minified(ok_out({"jwks", "convert", "--kid", "k1", cert})), expected);
     }
   }
@@ -81,7 +59,7 @@ TEST_F(CliJwks, BuildsAJwksThatVerifyUses) {
   const testkit::SigningKey ed = testkit::generate_key(Alg::EdDSA);
   const testkit::SigningKey es = testkit::generate_key(Alg::ES256, "from-json");
   const std::string rs_pem = file("rs.pem", rs.public_pem());
-  const std::string both = file("both.pem", self_signed_cert(es) + ed.public_pem());
+  const std::string both = file("both.pem", testkit::certificate_pem(es) + ed.public_pem());
   const std::string json = file("es.json", "{\"keys\":[" + es.private_jwk() + "]}");
   const CliResult r = jve({"jwks", "build", "--kid", "rsa-1", rs_pem, both, json});
   ASSERT_EQ(r.exit, 0) << r.err;

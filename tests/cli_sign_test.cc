@@ -1,12 +1,6 @@
 // End-to-end tests of `jve keygen` and `jve sign`: for every algorithm
 // keygen -> sign -> verify through the CLI, every key-file format sign
 // takes, the claims options, and each error path's exit code and message.
-#include <openssl/bio.h>
-#include <openssl/ec_key.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-
 #include <string>
 #include <vector>
 
@@ -123,20 +117,8 @@ TEST_F(CliSign, SignsFromEveryKeyFileFormat) {
   // PKCS#1 "RSA PRIVATE KEY" and SEC1 "EC PRIVATE KEY", written by BoringSSL.
   const testkit::SigningKey rsa = testkit::generate_key(Alg::PS256, "r1");
   const testkit::SigningKey ec = testkit::generate_key(Alg::ES384, "e1");
-  auto pem_of = [](auto write) {
-    bssl::UniquePtr<BIO> bio(BIO_new(BIO_s_mem()));
-    EXPECT_TRUE(write(bio.get()));
-    const uint8_t* data = nullptr;
-    size_t len = 0;
-    BIO_mem_contents(bio.get(), &data, &len);
-    return std::string(reinterpret_cast<const char*>(data), len);
-  };
-  const std::string pkcs1 = pem_of([&](BIO* b) {
-    return PEM_write_bio_RSAPrivateKey(b, EVP_PKEY_get0_RSA(rsa.pkey()), nullptr, nullptr, 0, nullptr, nullptr);
-  });
-  const std::string sec1 = pem_of([&](BIO* b) {
-    return PEM_write_bio_ECPrivateKey(b, EVP_PKEY_get0_EC_KEY(ec.pkey()), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  const std::string pkcs1 = testkit::pkcs1_private_pem(rsa);
+  const std::string sec1 = testkit::sec1_private_pem(ec);
   ASSERT_TRUE(contains(pkcs1, "BEGIN RSA PRIVATE KEY"));
   ASSERT_TRUE(contains(sec1, "BEGIN EC PRIVATE KEY"));
   const std::string jwks = file("jwks.json", testkit::jwks({&rsa, &ec}));
@@ -191,6 +173,10 @@ TEST_F(CliSign, ReportsErrorsWithExitTwo) {
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", "{\"a\":1,}"}, "bad claims JSON"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", "[1]"}, "not a JSON object"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", R"({"a":1,"a":2})"}, "duplicate member name"},
+      // The engine's strict JSON rules, BOM included (json/strict.h).
+      {{"--key", ec_jwk, "--alg", "ES256", "--claims", "\xEF\xBB\xBF{}"}, "byte-order mark"},
+      {{"--key", ec_jwk, "--alg", "ES256", "--claims", "{\"a\":" + std::string(64, '[') + std::string(64, ']') + "}"},
+       "deeper than 64"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", "@" + path("nope.json")}, "cannot read claims file"},
       {{"--key", ec_jwk, "--alg", "ES256", "--claims", R"({"exp":1})", "--exp", "+1h"}, "already carry \"exp\""},
       {{"--key", ec_jwk, "--alg", "ES256", "--exp", "soon"}, "bad DURATION"},

@@ -236,7 +236,7 @@ TEST(Testkit, HeaderJsonOmitsEmptyMembers) {
 }
 
 TEST(Testkit, JsonStringEscapes) {
-  EXPECT_EQ(json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\u000a\\u0001\"");
+  EXPECT_EQ(json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,8 +19,11 @@
 #include <thread>
 #include <vector>
 
+#include "../testkit/payload.h"  // the benchmarks' token texts; header-only
 #include "jve/jve.hpp"
-#include "testkit.h"
+#include "keyformat/json_text.h"
+#include "keyformat/jwk.h"
+#include "keyformat/sign.h"
 
 namespace jve::cli {
 namespace {
@@ -47,6 +49,10 @@ void usage(FILE* f) {
       "  --threads  verifying threads, one Scratch each (default 1)\n"
       "  --tokens   distinct tokens per algorithm (default 64)\n",
       f);
+}
+
+void add_all_algs(std::vector<Alg>& algs) {
+  for (int i = 0; i < kNumAlgs; ++i) algs.push_back(static_cast<Alg>(i));
 }
 
 // parse_options returns nullopt (after printing why) on a usage error; sets
@@ -82,7 +88,7 @@ std::optional<Options> parse_options(int argc, char** argv, bool& help) {
         const std::string_view name = list.substr(0, comma);
         list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
         if (name == "all") {
-          for (Alg a : testkit::all_algs()) o.algs.push_back(a);
+          add_all_algs(o.algs);
           continue;
         }
         std::optional<Alg> alg = alg_from_name(name);
@@ -114,7 +120,7 @@ std::optional<Options> parse_options(int argc, char** argv, bool& help) {
       return std::nullopt;
     }
   }
-  if (o.algs.empty()) o.algs = testkit::all_algs();
+  if (o.algs.empty()) add_all_algs(o.algs);
   return o;
 }
 
@@ -142,17 +148,29 @@ bool run_alg(Alg alg, const Options& o, AlgResult& r) {
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  const testkit::SigningKey key = testkit::generate_key(alg, lower_kid(alg));
+  const std::string kid = lower_kid(alg);
+  std::string why;
+  const auto failed = [&](const char* what) {
+    std::fprintf(stderr, "jve bench: %s: %s: %s\n", name_of(alg).c_str(), what, why.c_str());
+    return false;
+  };
+  const Result<keyformat::KeyData> key = keyformat::generate(alg, 0, &why);
+  if (!key.ok()) return failed("cannot generate a key");
   std::vector<std::string> tokens;
   tokens.reserve(static_cast<size_t>(o.tokens));
-  const std::string header = testkit::header_json(alg, key.kid);
+  const std::string header = keyformat::jose_header(alg_name(alg), kid);
   for (int i = 0; i < o.tokens; ++i) {
-    tokens.push_back(testkit::sign(key, header, testkit::realistic_payload(now, 350, static_cast<uint64_t>(i))));
+    Result<std::string> token = keyformat::sign_compact(
+        *key, alg, header, testkit::realistic_payload(now, 350, static_cast<uint64_t>(i)), &why);
+    if (!token.ok()) return failed("cannot sign");
+    tokens.push_back(std::move(*token));
   }
   r.token_len = tokens[0].size();
 
-  std::string why;
-  Result<KeySet> keys = KeySet::from_jwks(testkit::jwks({&key}), &why);
+  const Result<std::string> jwk = keyformat::write_jwk(
+      *key, {kid, std::string(alg_name(alg)), "sig"}, keyformat::JwkMembers::public_only, &why);
+  if (!jwk.ok()) return failed("cannot write the JWK");
+  Result<KeySet> keys = KeySet::from_jwks(keyformat::write_jwks({&*jwk, 1}), &why);
   if (!keys.ok() || keys->size() != 1) {
     std::fprintf(stderr, "jve bench: %s: the JWKS did not load: %s %s\n", name_of(alg).c_str(),
                  std::string(to_string(keys.status())).c_str(),
@@ -263,19 +281,14 @@ int run_bench_command(int argc, char** argv) {
               "tampered");
   std::fflush(stdout);
   double first_rate = 0;
-  try {
-    for (Alg alg : o.algs) {
-      AlgResult r;
-      if (!run_alg(alg, o, r)) return 1;
-      if (first_rate == 0) first_rate = r.tokens_per_s;
-      std::printf("%-6s %7zu %14.0f %11.1f %8.3fx  %s\n", name_of(alg).c_str(), r.token_len,
-                  r.tokens_per_s, r.ns_per_token, r.tokens_per_s / first_rate,
-                  std::string(to_string(r.tampered)).c_str());
-      std::fflush(stdout);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "jve bench: %s\n", e.what());
-    return 1;
+  for (Alg alg : o.algs) {
+    AlgResult r;
+    if (!run_alg(alg, o, r)) return 1;
+    if (first_rate == 0) first_rate = r.tokens_per_s;
+    std::printf("%-6s %7zu %14.0f %11.1f %8.3fx  %s\n", name_of(alg).c_str(), r.token_len,
+                r.tokens_per_s, r.ns_per_token, r.tokens_per_s / first_rate,
+                std::string(to_string(r.tampered)).c_str());
+    std::fflush(stdout);
   }
   std::printf("\nrelative: tokens/s against the first row. ns/token: one thread's mean "
               "wall time per verify.\n");

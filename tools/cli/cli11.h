@@ -7,11 +7,13 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "common.h"
+#include "jve/alg.h"
 
 namespace jve::cli {
 
@@ -36,6 +38,14 @@ inline int parse_args(CLI::App& app, int argc, char** argv) {
 inline int fail(const CLI::App& app, int code, const std::string& what) {
   std::fprintf(stderr, "%s: %s\n", app.get_name().c_str(), what.c_str());
   return code;
+}
+
+// parse_alg reads an --alg value; nullopt after printing "jve <cmd>: unknown
+// algorithm ..." on standard error (the caller returns exit 2).
+inline std::optional<Alg> parse_alg(const CLI::App& app, const std::string& name) {
+  const std::optional<Alg> alg = alg_from_name(name);
+  if (!alg) fail(app, kExitUsage, "unknown algorithm '" + name + "' (HS256 ... ES512, EdDSA)");
+  return alg;
 }
 
 }  // namespace jve::cli

@@ -1,7 +1,6 @@
 // commands.h: the subcommands besides verify and bench. Each takes argv with
-// argv[0] the subcommand's name and returns the exit code (common.h).
-// testkit (tools/testkit) throws on a crypto library failure; main.cc turns
-// that into exit 3.
+// argv[0] the subcommand's name and returns the exit code (common.h). None
+// throws: a crypto library failure is exit 3, returned like any other.
 #pragma once
 
 namespace jve::cli {

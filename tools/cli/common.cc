@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <set>
 #include <string>
 
 #include <simdjson.h>
@@ -48,38 +47,6 @@ bool write_file(const std::string& path, std::string_view data, bool private_dat
     done += static_cast<size_t>(w);
   }
   return ::close(fd) == 0;
-}
-
-void append_json_escaped(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-      }
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  append_json_escaped(out, s);
-  return out;
 }
 
 std::string json_pretty(std::string_view json, int indent) {
@@ -134,43 +101,6 @@ std::string json_pretty(std::string_view json, int indent) {
     }
   }
   return out;
-}
-
-namespace {
-
-std::string check_element(simdjson::dom::element e, int depth) {
-  if (depth > 64) return "JSON nested deeper than 64 levels";
-  simdjson::dom::object object;
-  simdjson::dom::array array;
-  if (e.get_object().get(object) == simdjson::SUCCESS) {
-    std::set<std::string_view> seen;
-    for (auto field : object) {
-      if (!seen.insert(field.key).second) {
-        return "duplicate member name \"" + std::string(field.key) + "\"";
-      }
-      std::string why = check_element(field.value, depth + 1);
-      if (!why.empty()) return why;
-    }
-  } else if (e.get_array().get(array) == simdjson::SUCCESS) {
-    for (simdjson::dom::element item : array) {
-      std::string why = check_element(item, depth + 1);
-      if (!why.empty()) return why;
-    }
-  }
-  return {};
-}
-
-}  // namespace
-
-std::string json_check(std::string_view json, bool must_be_object) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  const simdjson::padded_string padded(json);
-  if (auto err = parser.parse(padded).get(root); err) {
-    return std::string("not valid JSON (") + simdjson::error_message(err) + ")";
-  }
-  if (must_be_object && !root.is_object()) return "not a JSON object";
-  return check_element(root, 1);
 }
 
 std::string json_minify(std::string_view json) {

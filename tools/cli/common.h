@@ -1,5 +1,7 @@
 // common.h: what every `jve` subcommand shares: exit codes, file reading,
-// JSON text helpers, durations and dates.
+// JSON text helpers, durations and dates. JSON is read with
+// keyformat::JsonDocument (keyformat/json_document.h), the engine's strict
+// parser, so the CLI accepts exactly the JSON the verifier accepts.
 //
 // Exit codes are the same for every subcommand (README "Command-line tool"):
 //   0  success (token valid, key written, JWKS clean, ...)
@@ -13,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "keyformat/json_text.h"
 
 namespace jve::cli {
 
@@ -30,21 +34,13 @@ bool read_file(const std::string& path, std::string& out);
 // |private_data| creates the file with mode 0600 (it holds a secret).
 bool write_file(const std::string& path, std::string_view data, bool private_data);
 
-// json_escape returns |s| as a quoted JSON string: '"', '\\' and control
-// characters escaped; other bytes are copied (the engine already checked
-// UTF-8 where it matters).
-std::string json_escape(std::string_view s);
-void append_json_escaped(std::string& out, std::string_view s);
+// json_string quotes and escapes a JSON string: keyformat's one escaper
+// (keyformat/json_text.h), which also writes the tools' JWKs and headers.
+using keyformat::json_string;
 
 // json_pretty re-indents already validated JSON text with two spaces, without
 // re-encoding anything: numbers and strings keep their exact bytes.
 std::string json_pretty(std::string_view json, int indent = 0);
-
-// json_check parses |json| with simdjson and checks the rules jve verifies
-// with that simdjson lets through: no duplicate member names, at most 64
-// levels. Returns empty on success, else a sentence saying what is wrong.
-// |must_be_object| also requires a JSON object at the top.
-std::string json_check(std::string_view json, bool must_be_object);
 
 // json_minify removes insignificant whitespace (simdjson::minify); the
 // input must be valid JSON.

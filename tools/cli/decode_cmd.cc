@@ -4,11 +4,10 @@
 #include <cstring>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "cli11.h"
 #include "commands.h"
 #include "jve/base64url.h"
+#include "keyformat/json_document.h"
 
 namespace jve::cli {
 namespace {
@@ -96,35 +95,29 @@ int run_decode_command(int argc, char** argv) {
   if (segments[0].empty() || !b64_decode(segments[0], header)) {
     return fail(app, kExitInvalid, "the header segment is not strict base64url");
   }
-  if (const std::string why = json_check(header, true); !why.empty()) {
+  keyformat::JsonDocument header_doc, payload_doc;
+  if (const std::string why = header_doc.parse(header, true); !why.empty()) {
     return fail(app, kExitInvalid, "the header is not a JSON object: " + why);
   }
   if (!b64_decode(segments[1], payload)) {
     return fail(app, kExitInvalid, "the payload segment is not strict base64url");
   }
   const bool signature_ok = b64_decode(segments[2], signature);
-  const std::string payload_problem = json_check(payload, true);
+  const std::string payload_problem = payload_doc.parse(payload, true);
   const bool payload_is_json = payload_problem.empty();
 
   TimeClaim times[] = {{"exp"}, {"iat"}, {"nbf"}};
-  if (payload_is_json) {
-    simdjson::dom::parser parser;
-    simdjson::dom::object o;
-    if (parser.parse(simdjson::padded_string(payload)).get_object().get(o) == simdjson::SUCCESS) {
-      for (TimeClaim& t : times) {
-        simdjson::dom::element e;
-        if (o[t.name].get(e) != simdjson::SUCCESS) continue;
-        t.present = true;
-        t.is_number = e.get_double().get(t.value) == simdjson::SUCCESS;
-      }
-    }
+  for (TimeClaim& t : times) {
+    const json::Value v = payload_doc.root().member(t.name);
+    t.present = v.present();
+    t.is_number = v.get_number(t.value);
   }
 
   std::string out;
   if (json_out) {
     out = "{\"header\":" + json_minify(header) + ",\"payload\":";
     // A payload that is not JSON may not be UTF-8 either: give its base64url.
-    out += payload_is_json ? json_minify(payload) : "null,\"payload_b64\":" + json_escape(segments[1]);
+    out += payload_is_json ? json_minify(payload) : "null,\"payload_b64\":" + json_string(segments[1]);
     out += ",\"times\":{";
     bool first = true;
     for (const TimeClaim& t : times) {
@@ -134,7 +127,7 @@ int run_decode_command(int argc, char** argv) {
       // ISO 8601, e.g. "2023-11-14T22:13:20Z".
       std::string date = utc_date(t.value);
       if (date.size() == 23) date = date.substr(0, 10) + "T" + date.substr(11, 8) + "Z";
-      out += json_escape(t.name) + ":" + json_escape(date);
+      out += json_string(t.name) + ":" + json_string(date);
     }
     out += "},\"signature_bytes\":";
     out += signature_ok ? std::to_string(signature.size()) : "null";
@@ -145,7 +138,7 @@ int run_decode_command(int argc, char** argv) {
       out += "Payload:\n" + json_pretty(payload) + "\n";
     } else {
       out += "Payload (" + std::to_string(payload.size()) + " bytes, not a JSON object: " +
-             payload_problem + "):\n" + json_escape(payload) + "\n";
+             payload_problem + "):\n" + json_string(payload) + "\n";
     }
     bool any_time = false;
     for (const TimeClaim& t : times) {

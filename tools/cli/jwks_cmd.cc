@@ -6,12 +6,12 @@
 #include <set>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "cli11.h"
 #include "commands.h"
 #include "jve/jve.hpp"
-#include "keys.h"
+#include "keyformat/json_document.h"
+#include "keyformat/jwk.h"
+#include "keyformat/pem.h"
 
 namespace jve::cli {
 namespace {
@@ -30,19 +30,15 @@ Exit: 0 done (check: no error found); 1 check found an error (or a warning
 with --strict); 2 usage error, unreadable or unparseable file.
 )";
 
-// Private JWK members (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2): a public JWKS
-// must not carry them.
-const std::set<std::string_view> kPrivateMembers = {"d", "p", "q", "dp", "dq", "qi", "oth"};
+using keyformat::JsonDocument;
 
 struct KeyJson {
   std::string json;    // minified public JWK
   std::string source;  // "FILE key #N"
 };
 
-std::optional<std::string_view> str_member(simdjson::dom::object o, const char* name) {
-  std::string_view v;
-  if (o[name].get_string().get(v) != simdjson::SUCCESS) return std::nullopt;
-  return v;
+std::optional<std::string_view> str_member(const json::Value& o, std::string_view name) {
+  return JsonDocument::string_member(o, name);
 }
 
 struct Options {
@@ -54,29 +50,46 @@ struct Options {
 
 // public_json rewrites one JWK object without its private members, with
 // |kid| (when non-empty) replacing or adding "kid" after "kty".
-std::string public_json(simdjson::dom::object o, const std::string& kid, const std::string& alg,
+std::string public_json(const json::Value& o, const std::string& kid, const std::string& alg,
                         bool& had_private) {
   std::string j = "{";
-  auto emit = [&](std::string_view name, const std::string& value_json) {
-    if (j.size() > 1) j += ',';
-    append_json_escaped(j, name);
-    j += ':';
-    j += value_json;
-  };
-  for (auto field : o) {
-    if (kPrivateMembers.count(field.key)) {
+  JsonDocument::for_each_member(o, [&](std::string_view name, const json::Value& value) {
+    if (keyformat::is_private_member(name)) {
       had_private = true;
-      continue;
+      return true;
     }
-    if ((field.key == "kid" && !kid.empty()) || (field.key == "alg" && !alg.empty())) continue;
-    emit(field.key, simdjson::minify(field.value));
-    if (field.key == "kty") {
-      if (!kid.empty()) emit("kid", json_escape(kid));
-      if (!alg.empty()) emit("alg", json_escape(alg));
+    if ((name == "kid" && !kid.empty()) || (name == "alg" && !alg.empty())) return true;
+    keyformat::add_member(j, name, value.minified());
+    if (name == "kty") {
+      if (!kid.empty()) keyformat::add_string_member(j, "kid", kid);
+      if (!alg.empty()) keyformat::add_string_member(j, "alg", alg);
     }
-  }
+    return true;
+  });
   j += '}';
   return j;
+}
+
+// read_key_items parses a JWK or JWKS file strictly into |doc| and lists
+// its keys: the entries of "keys" (objects or not), or the document itself
+// when it is one JWK. Returns an empty string, or a sentence naming |file|.
+std::string read_key_items(const std::string& file, std::string_view text, JsonDocument& doc,
+                           std::vector<json::Value>& items) {
+  if (const std::string why = doc.parse(text, true); !why.empty()) {
+    return "'" + file + "' is not a JWK or JWKS: " + why;
+  }
+  const json::Value keys = doc.root().member("keys");
+  if (keys.kind() == json::Value::Kind::array) {
+    keys.for_each_element([&](json::Value k) {
+      items.push_back(k);
+      return true;
+    });
+  } else if (str_member(doc.root(), "kty")) {
+    items.push_back(doc.root());
+  } else {
+    return "'" + file + "' is neither a JWK (no \"kty\") nor a JWKS (no \"keys\" array)";
+  }
+  return {};
 }
 
 // collect reads every key of |files| as a public JWK. False after printing
@@ -89,36 +102,23 @@ bool collect(const CLI::App& app, const std::vector<std::string>& files, const O
   };
   std::optional<Alg> alg;
   if (!opt.alg.empty()) {
-    alg = alg_from_name(opt.alg);
-    if (!alg) return error("unknown algorithm '" + opt.alg + "' (HS256 ... ES512, EdDSA)");
+    alg = parse_alg(app, opt.alg);
+    if (!alg) return false;
   }
   for (const std::string& file : files) {
     std::string text;
     if (!read_file(file, text)) return error("cannot read '" + file + "': " + std::strerror(errno));
     const size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) {
-      if (const std::string why = json_check(text, true); !why.empty()) {
-        return error("'" + file + "' is not a JWK or JWKS: " + why);
+      JsonDocument doc;
+      std::vector<json::Value> objects;
+      if (const std::string why = read_key_items(file, text, doc, objects); !why.empty()) {
+        return error(why);
       }
-      simdjson::dom::parser parser;
-      simdjson::dom::object root;
-      if (parser.parse(simdjson::padded_string(text)).get_object().get(root) != simdjson::SUCCESS) {
-        return error("'" + file + "' is not a JSON object");
-      }
-      std::vector<simdjson::dom::object> objects;
-      simdjson::dom::array keys;
-      if (root["keys"].get_array().get(keys) == simdjson::SUCCESS) {
-        for (simdjson::dom::element e : keys) {
-          simdjson::dom::object k;
-          if (e.get_object().get(k) != simdjson::SUCCESS) {
-            return error("'" + file + "': a member of \"keys\" is not an object");
-          }
-          objects.push_back(k);
+      for (const json::Value& o : objects) {
+        if (o.kind() != json::Value::Kind::object) {
+          return error("'" + file + "': a member of \"keys\" is not an object");
         }
-      } else if (str_member(root, "kty")) {
-        objects.push_back(root);
-      } else {
-        return error("'" + file + "' is neither a JWK (no \"kty\") nor a JWKS (no \"keys\" array)");
       }
       for (size_t i = 0; i < objects.size(); ++i) {
         const std::string source = file + " key #" + std::to_string(i);
@@ -137,19 +137,22 @@ bool collect(const CLI::App& app, const std::vector<std::string>& files, const O
       }
       continue;
     }
-    std::vector<PemKey> keys;
     std::string why;
-    if (!read_pem_keys(text, keys, why)) return error("'" + file + "': " + why);
-    for (size_t i = 0; i < keys.size(); ++i) {
+    const Result<std::vector<keyformat::PemKey>> keys = keyformat::read_pem(text, &why);
+    if (!keys.ok()) return error("'" + file + "': " + why);
+    for (size_t i = 0; i < keys->size(); ++i) {
       const std::string source = file + " key #" + std::to_string(i);
-      if (alg && !alg_fits(*alg, keys[i].pkey.get(), why)) return error(source + ": " + why);
-      JwkFields fields;
-      fields.kid = out.size() < opt.kids.size() ? opt.kids[out.size()] : "";
-      fields.alg = opt.alg;
-      fields.use = opt.use;
-      std::string json = public_jwk(keys[i].pkey.get(), fields, why);
-      if (json.empty()) return error(source + ": " + why);
-      out.push_back({std::move(json), source});
+      const keyformat::KeyData& key = (*keys)[i].key;
+      if (alg && (keyformat::check_fits(key, *alg, &why) != Status::ok ||
+                  keyformat::check_strength(key, *alg, &why) != Status::ok)) {
+        return error(source + ": " + why);
+      }
+      const keyformat::JwkParams params{out.size() < opt.kids.size() ? opt.kids[out.size()] : "",
+                                        opt.alg, opt.use};
+      Result<std::string> json =
+          keyformat::write_jwk(key, params, keyformat::JwkMembers::public_only, &why);
+      if (!json.ok()) return error(source + ": " + why);
+      out.push_back({std::move(*json), source});
     }
   }
   if (out.size() < opt.kids.size()) {
@@ -160,24 +163,20 @@ bool collect(const CLI::App& app, const std::vector<std::string>& files, const O
   // it as a kid), so tokens can name them.
   if (!opt.no_kid) {
     for (KeyJson& k : out) {
-      simdjson::dom::parser parser;
-      simdjson::dom::object o;
-      if (parser.parse(simdjson::padded_string(k.json)).get_object().get(o) != simdjson::SUCCESS ||
-          str_member(o, "kid")) {
-        continue;
-      }
+      JsonDocument doc;
+      if (!doc.parse(k.json, true).empty() || str_member(doc.root(), "kid")) continue;
       std::string why;
-      const std::optional<std::string> tp = thumbprint(k.json, why);
-      if (!tp) return error(k.source + ": no thumbprint: " + why);
+      const Result<std::string> tp = keyformat::thumbprint(k.json, &why);
+      if (!tp.ok()) return error(k.source + ": no thumbprint: " + why);
       bool had_private = false;
-      k.json = public_json(o, *tp, "", had_private);
+      k.json = public_json(doc.root(), *tp, "", had_private);
     }
   }
   return true;
 }
 
 // describe names a JWK's type and size from its members: "RSA 2048", "EC P-256".
-std::string describe(simdjson::dom::object o) {
+std::string describe(const json::Value& o) {
   const std::string kty(str_member(o, "kty").value_or("?"));
   auto bits_of = [&](const char* name) -> std::string {
     const std::optional<std::string_view> v = str_member(o, name);
@@ -204,30 +203,14 @@ int check(const CLI::App& app, const std::string& file, bool strict) {
   if (!read_file(file, text)) {
     return fail(app, kExitUsage, "cannot read '" + file + "': " + std::strerror(errno));
   }
-  if (const std::string why = json_check(text, true); !why.empty()) {
-    return fail(app, kExitUsage, "'" + file + "' is not a JWKS: " + why);
-  }
-  simdjson::dom::parser parser;
-  simdjson::dom::element root_element;
-  simdjson::dom::object root;
-  if (parser.parse(simdjson::padded_string(text)).get(root_element) != simdjson::SUCCESS ||
-      root_element.get_object().get(root) != simdjson::SUCCESS) {
-    return fail(app, kExitUsage, "'" + file + "' is not a JSON object");
-  }
-  std::vector<simdjson::dom::element> items;
-  simdjson::dom::array keys;
-  if (root["keys"].get_array().get(keys) == simdjson::SUCCESS) {
-    for (simdjson::dom::element e : keys) items.push_back(e);
-  } else if (str_member(root, "kty")) {
-    items.push_back(root_element);
-  } else {
-    return fail(app, kExitUsage, "'" + file + "' is neither a JWKS (no \"keys\" array) nor a JWK");
+  JsonDocument doc;
+  std::vector<json::Value> items;
+  if (const std::string why = read_key_items(file, text, doc, items); !why.empty()) {
+    return fail(app, kExitUsage, why);
   }
 
   std::map<std::string, int> kid_count;
-  for (simdjson::dom::element e : items) {
-    simdjson::dom::object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS) continue;
+  for (const json::Value& o : items) {
     if (std::optional<std::string_view> kid = str_member(o, "kid")) ++kid_count[std::string(*kid)];
   }
 
@@ -243,20 +226,21 @@ int check(const CLI::App& app, const std::string& file, bool strict) {
       (is_error ? errors : warnings) += 1;
       lines.push_back(std::string(is_error ? "ERROR   " : "WARNING ") + what);
     };
-    simdjson::dom::object o;
-    if (items[i].get_object().get(o) != simdjson::SUCCESS) {
+    const json::Value& o = items[i];
+    if (o.kind() != json::Value::Kind::object) {
       report += "  #" + std::to_string(i) + "  not a JSON object\n      ERROR   bad_key: skipped by jve\n";
       ++errors;
       continue;
     }
-    const std::string json = simdjson::minify(items[i]);
+    const std::string json = o.minified();
     const std::optional<std::string_view> kid = str_member(o, "kid");
     const std::optional<std::string_view> alg = str_member(o, "alg");
     std::string head = "  #" + std::to_string(i) + "  " +
-                       (kid ? "kid " + json_escape(*kid) : std::string("(no kid)")) + "  " + describe(o) +
+                       (kid ? "kid " + json_string(*kid) : std::string("(no kid)")) + "  " + describe(o) +
                        "  " + (alg ? "alg " + std::string(*alg) : std::string("(no alg)"));
-    std::string why;
-    if (const std::optional<std::string> tp = thumbprint(json, why)) head += "\n      thumbprint " + *tp;
+    if (const Result<std::string> tp = keyformat::thumbprint(json); tp.ok()) {
+      head += "\n      thumbprint " + *tp;
+    }
 
     std::string load_why;
     const Result<std::shared_ptr<const Key>> key = Key::from_jwk(json, &load_why);
@@ -282,13 +266,12 @@ int check(const CLI::App& app, const std::string& file, bool strict) {
       problem(true, "duplicate kid: " + std::to_string(kid_count[std::string(*kid)]) +
                         " keys share it; tokens naming it are rejected (ambiguous_key)");
     }
-    for (auto field : o) {
-      if (kPrivateMembers.count(field.key)) {
-        problem(true, "private key material (\"" + std::string(field.key) +
-                          "\"): a JWKS to publish must hold public keys only");
-        break;
-      }
-    }
+    JsonDocument::for_each_member(o, [&](std::string_view name, const json::Value&) {
+      if (!keyformat::is_private_member(name)) return true;
+      problem(true, "private key material (\"" + std::string(name) +
+                        "\"): a JWKS to publish must hold public keys only");
+      return false;
+    });
     if (str_member(o, "kty") == std::optional<std::string_view>("oct")) {
       problem(false, "HMAC secret (oct): this JWKS must stay private");
     }
@@ -352,13 +335,12 @@ int run_jwks_command(int argc, char** argv) {
   if (tp->parsed()) {
     for (const KeyJson& k : keys) {
       std::string why;
-      const std::optional<std::string> t = thumbprint(k.json, why);
-      if (!t) return fail(app, kExitUsage, k.source + ": " + why);
-      simdjson::dom::parser parser;
-      simdjson::dom::object o;
-      if (parser.parse(simdjson::padded_string(k.json)).get_object().get(o) != simdjson::SUCCESS) continue;
-      const std::optional<std::string_view> kid = str_member(o, "kid");
-      out += *t + "  " + (kid ? std::string(*kid) : "-") + "  " + describe(o) + "  " + k.source + "\n";
+      const Result<std::string> t = keyformat::thumbprint(k.json, &why);
+      if (!t.ok()) return fail(app, kExitUsage, k.source + ": " + why);
+      JsonDocument doc;
+      if (!doc.parse(k.json, true).empty()) continue;
+      const std::optional<std::string_view> kid = str_member(doc.root(), "kid");
+      out += *t + "  " + (kid ? std::string(*kid) : "-") + "  " + describe(doc.root()) + "  " + k.source + "\n";
     }
   } else if (convert->parsed()) {
     if (keys.size() != 1) {
@@ -367,10 +349,9 @@ int run_jwks_command(int argc, char** argv) {
     }
     out = json_pretty(keys[0].json) + "\n";
   } else {
-    std::string jwks = "{\"keys\":[";
-    for (size_t i = 0; i < keys.size(); ++i) jwks += (i ? "," : "") + keys[i].json;
-    jwks += "]}";
-    out = json_pretty(jwks) + "\n";
+    std::vector<std::string> jwks;
+    for (const KeyJson& k : keys) jwks.push_back(k.json);
+    out = json_pretty(keyformat::write_jwks(jwks)) + "\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;

@@ -1,14 +1,13 @@
 // keygen_cmd.cc: `jve keygen`, a fresh private key for one algorithm.
 #include <cerrno>
 #include <cstring>
-#include <vector>
-
-#include <openssl/mem.h>
-#include <openssl/rand.h>
+#include <string>
 
 #include "cli11.h"
 #include "commands.h"
-#include "testkit.h"
+#include "keyformat/jwk.h"
+#include "keyformat/key.h"
+#include "keyformat/pem.h"
 
 namespace jve::cli {
 namespace {
@@ -30,23 +29,6 @@ Exit: 0 key printed; 2 usage error or the public file cannot be written;
 3 the crypto library failed.
 )";
 
-size_t hmac_bytes(Alg alg) {
-  switch (alg) {
-    case Alg::HS256: return 32;
-    case Alg::HS384: return 48;
-    case Alg::HS512: return 64;
-    default: return 0;
-  }
-}
-
-bool is_rsa(Alg alg) {
-  switch (alg) {
-    case Alg::RS256: case Alg::RS384: case Alg::RS512:
-    case Alg::PS256: case Alg::PS384: case Alg::PS512: return true;
-    default: return false;
-  }
-}
-
 }  // namespace
 
 int run_keygen_command(int argc, char** argv) {
@@ -63,14 +45,14 @@ int run_keygen_command(int argc, char** argv) {
   app.add_option("--public", public_file, "also write the public JWKS to FILE");
   if (const int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
-  const std::optional<Alg> alg = alg_from_name(alg_text);
-  if (!alg) return fail(app, kExitUsage, "unknown algorithm '" + alg_text + "' (HS256 ... ES512, EdDSA)");
-  const size_t hmac = hmac_bytes(*alg);
+  const std::optional<Alg> alg = parse_alg(app, alg_text);
+  if (!alg) return kExitUsage;
+  const size_t hmac = hmac_min_key_len(*alg);
   if (pem && hmac) {
     return fail(app, kExitUsage, "--pem: HMAC secrets have no PEM form; use the JWK");
   }
   if (app.count("--bits")) {
-    if (is_rsa(*alg)) {
+    if (keyformat::key_type_for(*alg) == KeyType::rsa) {
       if (bits < 2048 || bits > 16384 || bits % 128 != 0) {
         return fail(app, kExitUsage,
                     "--bits: RSA keys take 2048 to 16384 bits, a multiple of 128 (jve rejects "
@@ -87,24 +69,27 @@ int run_keygen_command(int argc, char** argv) {
     }
   }
 
-  testkit::SigningKey key;
-  if (hmac && bits > 0) {
-    std::vector<uint8_t> secret(static_cast<size_t>(bits) / 8);
-    RAND_bytes(secret.data(), secret.size());
-    key = *testkit::key_from_secret(*alg, secret, kid);
-    OPENSSL_cleanse(secret.data(), secret.size());
-  } else {
-    key = testkit::generate_key(*alg, kid, bits > 0 ? bits : 2048);
-  }
-
+  // The CLI's limits above are stricter than keyformat's, so only the
+  // crypto library can fail here.
+  std::string why;
+  const Result<keyformat::KeyData> key = keyformat::generate(*alg, bits, &why);
+  if (!key.ok()) return fail(app, kExitInternal, "cannot generate the key: " + why);
+  const keyformat::JwkParams params{kid, std::string(alg_name(*alg)), "sig"};
   if (!public_file.empty()) {
-    const std::string jwks = testkit::jwks({&key}) + "\n";
+    const Result<std::string> jwk =
+        keyformat::write_jwk(*key, params, keyformat::JwkMembers::public_only, &why);
+    if (!jwk.ok()) return fail(app, kExitInternal, "cannot write the public JWK: " + why);
+    const std::string jwks = keyformat::write_jwks({&*jwk, 1}) + "\n";
     if (!write_file(public_file, jwks, hmac != 0)) {
       return fail(app, kExitUsage, "cannot write '" + public_file + "': " + std::strerror(errno));
     }
   }
-  const std::string out = pem ? key.private_pem() : key.private_jwk() + "\n";
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  const Result<std::string> out =
+      pem ? keyformat::write_pem(*key, keyformat::PemForm::pkcs8, &why)
+          : keyformat::write_jwk(*key, params, keyformat::JwkMembers::with_private, &why);
+  if (!out.ok()) return fail(app, kExitInternal, "cannot write the key: " + why);
+  std::fwrite(out->data(), 1, out->size(), stdout);
+  if (!pem) std::fputc('\n', stdout);
   return kExitOk;
 }
 

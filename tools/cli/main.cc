@@ -48,8 +48,9 @@ int main(int argc, char** argv) {
   else if (cmd == "keygen") run = jve::cli::run_keygen_command;
   else if (cmd == "jwks") run = jve::cli::run_jwks_command;
   if (run != nullptr) {
-    // The signing code (tools/testkit) throws std::runtime_error when
-    // BoringSSL fails; nothing else is expected to throw.
+    // Failures are return values all the way down (tools/keyformat gives a
+    // Status and a sentence); only running out of memory throws, and a
+    // CLI11 misconfiguration would be a bug. Both end as exit 3.
     try {
       return run(argc - 1, argv + 1);
     } catch (const std::bad_alloc&) {

@@ -3,12 +3,10 @@
 #include <cstring>
 #include <set>
 
-#include <simdjson.h>
-
 #include "cli11.h"
 #include "commands.h"
-#include "keys.h"
-#include "testkit.h"
+#include "keyformat/json_document.h"
+#include "keyformat/sign.h"
 
 namespace jve::cli {
 namespace {
@@ -30,16 +28,6 @@ Examples:
 Exit: 0 token printed on standard output; 2 usage error, unreadable file, bad
 key or bad claims; 3 the crypto library failed.
 )";
-
-// top_level_names lists the member names of a JSON object.
-std::set<std::string> top_level_names(std::string_view json) {
-  std::set<std::string> names;
-  simdjson::dom::parser parser;
-  simdjson::dom::object o;
-  if (parser.parse(simdjson::padded_string(json)).get_object().get(o) != simdjson::SUCCESS) return names;
-  for (auto field : o) names.emplace(field.key);
-  return names;
-}
 
 }  // namespace
 
@@ -65,8 +53,8 @@ int run_sign_command(int argc, char** argv) {
   app.add_option("--now", now, "UNIX seconds to use as now (default: the clock)");
   if (const int rc = parse_args(app, argc, argv); rc >= 0) return rc;
 
-  const std::optional<Alg> alg = alg_from_name(alg_text);
-  if (!alg) return fail(app, kExitUsage, "unknown algorithm '" + alg_text + "' (HS256 ... ES512, EdDSA)");
+  const std::optional<Alg> alg = parse_alg(app, alg_text);
+  if (!alg) return kExitUsage;
   if (app.count("--now") == 0) now = now_seconds();
 
   // Claims.
@@ -79,16 +67,21 @@ int run_sign_command(int argc, char** argv) {
   } else if (app.count("--claims")) {
     claims = claims_arg;
   }
-  if (const std::string why = json_check(claims, true); !why.empty()) {
+  keyformat::JsonDocument claims_doc;
+  if (const std::string why = claims_doc.parse(claims, true); !why.empty()) {
     return fail(app, kExitUsage, "bad claims JSON: " + why);
   }
+  std::set<std::string, std::less<>> present;
+  keyformat::JsonDocument::for_each_member(claims_doc.root(), [&](std::string_view name, json::Value) {
+    present.emplace(name);
+    return true;
+  });
   claims = json_minify(claims);
-  const std::set<std::string> present = top_level_names(claims);
   std::string added;
   auto add = [&](const std::string& name, const std::string& value_json) -> bool {
     if (present.count(name)) return false;
     if (!added.empty()) added += ',';
-    added += json_escape(name) + ":" + value_json;
+    added += json_string(name) + ":" + value_json;
     return true;
   };
   auto conflict = [&](const std::string& name) {
@@ -100,12 +93,12 @@ int run_sign_command(int argc, char** argv) {
     out = now + *d;
     return true;
   };
-  if (!iss.empty() && !add("iss", json_escape(iss))) return conflict("iss");
-  if (!sub.empty() && !add("sub", json_escape(sub))) return conflict("sub");
+  if (!iss.empty() && !add("iss", json_string(iss))) return conflict("iss");
+  if (!sub.empty() && !add("sub", json_string(sub))) return conflict("sub");
   if (!auds.empty()) {
-    std::string aud = auds.size() == 1 ? json_escape(auds[0]) : "[";
+    std::string aud = auds.size() == 1 ? json_string(auds[0]) : "[";
     if (auds.size() > 1) {
-      for (size_t i = 0; i < auds.size(); ++i) aud += (i ? "," : "") + json_escape(auds[i]);
+      for (size_t i = 0; i < auds.size(); ++i) aud += (i ? "," : "") + json_string(auds[i]);
       aud += ']';
     }
     if (!add("aud", aud)) return conflict("aud");
@@ -139,12 +132,16 @@ int run_sign_command(int argc, char** argv) {
   if (!read_file(key_file, key_text)) {
     return fail(app, kExitUsage, "cannot read key file '" + key_file + "': " + std::strerror(errno));
   }
-  std::string why, key_kid;
-  const std::optional<testkit::SigningKey> key = load_signing_key(key_text, *alg, kid, key_kid, why);
-  if (!key) return fail(app, kExitUsage, "cannot use key file '" + key_file + "': " + why);
-
-  const std::string token = testkit::sign(*key, testkit::header_json(*alg, key_kid, typ), claims);
-  std::fwrite(token.data(), 1, token.size(), stdout);
+  std::string why;
+  const Result<keyformat::JwkKey> key = keyformat::read_signing_key(key_text, *alg, kid, &why);
+  if (!key.ok()) {
+    return fail(app, key.status() == Status::internal_error ? kExitInternal : kExitUsage,
+                "cannot use key file '" + key_file + "': " + why);
+  }
+  const Result<std::string> token = keyformat::sign_compact(
+      key->key, *alg, keyformat::jose_header(alg_name(*alg), key->params.kid, typ), claims, &why);
+  if (!token.ok()) return fail(app, kExitInternal, "cannot sign: " + why);
+  std::fwrite(token->data(), 1, token->size(), stdout);
   std::fputc('\n', stdout);
   return kExitOk;
 }

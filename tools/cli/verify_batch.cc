@@ -49,8 +49,8 @@ std::vector<std::string> invalid_tails() {
   std::vector<std::string> tails(kNumStatuses);
   for (size_t i = 0; i < kNumStatuses; ++i) {
     const auto s = static_cast<Status>(i);
-    tails[i] = ",\"valid\":false,\"error\":" + json_escape(to_string(s)) +
-               ",\"message\":" + json_escape(message(s)) + "}\n";
+    tails[i] = ",\"valid\":false,\"error\":" + json_string(to_string(s)) +
+               ",\"message\":" + json_string(message(s)) + "}\n";
   }
   return tails;
 }

@@ -14,11 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include <openssl/evp.h>
-
 #include "common.h"
 #include "jve/jve.hpp"
-#include "keys.h"
+#include "keyformat/pem.h"
 #include "verify_batch.h"
 
 namespace jve::cli {
@@ -106,14 +104,11 @@ void warn_left_out(const KeySet& set, const std::string& file) {
 // have loaded it: RSA (weak below 2048 bits) or Ed25519 (weak when of small
 // order) are the PEM keys jve calls weak. nullopt for any other.
 std::optional<KeyType> pem_key_type(std::string_view pem) {
-  std::vector<PemKey> keys;
-  std::string why;
-  if (!read_pem_keys(pem, keys, why) || keys.empty()) return std::nullopt;
-  switch (EVP_PKEY_id(keys[0].pkey.get())) {
-    case EVP_PKEY_RSA: return KeyType::rsa;
-    case EVP_PKEY_ED25519: return KeyType::ed25519;
-    default: return std::nullopt;
-  }
+  const Result<std::vector<keyformat::PemKey>> keys = keyformat::read_pem(pem);
+  if (!keys.ok()) return std::nullopt;
+  const KeyType type = keys->front().key.type();
+  if (type == KeyType::rsa || type == KeyType::ed25519) return type;
+  return std::nullopt;
 }
 
 // Builds the key set from a single-key loader's result. |type| is what the

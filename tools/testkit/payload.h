@@ -1,7 +1,8 @@
 // payload.h: the JSON texts of the test and benchmark tokens (headers and a
-// realistic access-token payload). No crypto and no jve dependency, so the
-// OpenSSL-based peer benchmarks (bench/peers/) build byte-identical tokens
-// from the same code as testkit (which includes this file).
+// realistic access-token payload). No crypto and no jve dependency (only the
+// header-only keyformat/json_text.h), so the OpenSSL-based peer benchmarks
+// (bench/peers/) build byte-identical tokens from the same code as testkit
+// (which includes this file) and `jve bench`.
 #pragma once
 
 #include <cinttypes>
@@ -11,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "keyformat/json_text.h"
+
 namespace jve::testkit {
 
 // Issuer and audience of realistic_payload(); a Policy that lists them
@@ -18,46 +21,17 @@ namespace jve::testkit {
 inline constexpr std::string_view kIssuer = "https://auth.example.com/";
 inline constexpr std::string_view kAudience = "https://api.example.com";
 
-// json_string returns |s| as a quoted JSON string, escaping what RFC 8259
-// requires ('"', '\\', control characters).
-inline std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
-// add_member appends "name":value_json to the object being built in |json|
-// (which starts with '{').
-inline void add_member(std::string& json, std::string_view name, std::string_view value_json) {
-  if (json.size() > 1) json += ',';
-  json += json_string(name);
-  json += ':';
-  json += value_json;
-}
+// The JSON text writers are keyformat's (tools/keyformat/include/keyformat/
+// json_text.h, header-only and crypto-free like this file): one escaper for
+// the tests, the benchmarks and the CLI.
+using keyformat::add_member;
+using keyformat::json_string;
 
 // header_text returns {"alg":...,"typ":...,"kid":...}; typ and kid are left
 // out when empty.
 inline std::string header_text(std::string_view alg, std::string_view kid = {},
                                std::string_view typ = "JWT") {
-  std::string j = "{";
-  add_member(j, "alg", json_string(alg));
-  if (!typ.empty()) add_member(j, "typ", json_string(typ));
-  if (!kid.empty()) add_member(j, "kid", json_string(kid));
-  j += '}';
-  return j;
+  return keyformat::jose_header(alg, kid, typ);
 }
 
 // realistic_payload returns the claims of a typical OAuth access token:
