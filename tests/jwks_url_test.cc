@@ -33,6 +33,7 @@
 #include "jve/jwks_url.h"
 #include "jve/verifier.h"
 #include "testkit.h"
+#include "sources/thread_name.h"
 #include "thread_cpu.h"
 
 namespace jve {
@@ -720,11 +721,11 @@ class JwksUrlExtremesTest : public JwksUrlTest {
   // Destruction must be prompt.
   void watch(const JwksUrlOptions& o, const std::function<bool(const JwksUrl&)>& settled,
              const std::function<void()>& during, bool sleeping) {
-    const std::set<pid_t> before = test::thread_ids();
     auto source = std::make_unique<JwksUrl>(store_, server_.url(), o);
     ASSERT_TRUE(wait_for([&] { return settled(*source); })) << source->last_error().message;
-    // The fetch thread, and maybe a server thread still closing.
-    const std::set<pid_t> threads = test::threads_since(before);
+    // The fetch thread, by name (neither a server thread nor a sanitizer's).
+    const std::set<pid_t> threads = test::threads_named(sources::kJwksUrlThread);
+    EXPECT_EQ(threads.size(), 1u);
     const size_t hits_before = server_.hits();
     const auto cpu_before = test::cpu_time(threads);
     const long long switches_before = test::context_switches(threads);

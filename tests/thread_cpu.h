@@ -38,6 +38,19 @@ inline std::set<pid_t> threads_since(const std::set<pid_t>& before) {
   return started;
 }
 
+// threads_named returns this process's threads whose name (comm) is |name|:
+// a library's background thread, told apart from threads a sanitizer's
+// runtime or a test server may start meanwhile.
+inline std::set<pid_t> threads_named(const std::string& name) {
+  std::set<pid_t> named;
+  for (pid_t id : thread_ids()) {
+    std::ifstream in("/proc/self/task/" + std::to_string(id) + "/comm");
+    std::string comm;
+    if (std::getline(in, comm) && comm == name) named.insert(id);
+  }
+  return named;
+}
+
 // cpu_time returns the user plus system time the threads |ids| have used,
 // at the kernel's tick resolution (10 ms on most systems); a thread that has
 // ended counts no more.

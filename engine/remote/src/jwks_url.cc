@@ -26,6 +26,7 @@
 #include "remote/jwks_response.h"
 #include "sources/callbacks.h"
 #include "sources/periods.h"
+#include "sources/thread_name.h"
 
 namespace jve {
 
@@ -182,7 +183,10 @@ JwksUrl::JwksUrl(std::shared_ptr<KeyStore> store, std::string url, JwksUrlOption
     m.store->set_unknown_kid_listener(
         [signal = m.signal](std::string_view) noexcept { signal->unknown_kid(); });
   }
-  m.thread = std::thread([&m] { m.run(); });
+  m.thread = std::thread([&m] {
+    sources::name_this_thread(sources::kJwksUrlThread);
+    m.run();
+  });
 }
 
 JwksUrl::~JwksUrl() {

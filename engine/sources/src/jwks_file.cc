@@ -21,6 +21,7 @@
 
 #include "sources/callbacks.h"
 #include "sources/periods.h"
+#include "sources/thread_name.h"
 
 namespace jve {
 
@@ -268,7 +269,10 @@ JwksFile::JwksFile(std::shared_ptr<KeyStore> store, std::string path, JwksFileOp
                                    std::move(path), std::move(options))) {
   impl_->check(true);
   if (impl_->options.watch_interval.count() > 0) {
-    impl_->watcher = std::thread([impl = impl_.get()] { impl->watch(); });
+    impl_->watcher = std::thread([impl = impl_.get()] {
+      sources::name_this_thread(sources::kJwksFileThread);
+      impl->watch();
+    });
   }
 }
 
