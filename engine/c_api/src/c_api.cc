@@ -402,35 +402,22 @@ jve_status jve_verify(const jve_verifier* verifier, jve_scratch* scratch, const 
 
 // ---- Claims ----
 
-int jve_claims_iss(const jve_claims* claims, jve_str* out) {
+// read_claim is every scalar claim accessor: a claim absent, or no claims,
+// answers 0.
+namespace {
+template <class Field, class Out>
+int read_claim(const jve_claims* claims, Field jve::Claims::*field, Out* out) {
   const jve::Claims* c = get(claims);
-  return c ? put(c->iss, out) : 0;
+  return c ? put(c->*field, out) : 0;
 }
+}  // namespace
 
-int jve_claims_sub(const jve_claims* claims, jve_str* out) {
-  const jve::Claims* c = get(claims);
-  return c ? put(c->sub, out) : 0;
-}
-
-int jve_claims_jti(const jve_claims* claims, jve_str* out) {
-  const jve::Claims* c = get(claims);
-  return c ? put(c->jti, out) : 0;
-}
-
-int jve_claims_exp(const jve_claims* claims, double* out) {
-  const jve::Claims* c = get(claims);
-  return c ? put(c->exp, out) : 0;
-}
-
-int jve_claims_nbf(const jve_claims* claims, double* out) {
-  const jve::Claims* c = get(claims);
-  return c ? put(c->nbf, out) : 0;
-}
-
-int jve_claims_iat(const jve_claims* claims, double* out) {
-  const jve::Claims* c = get(claims);
-  return c ? put(c->iat, out) : 0;
-}
+int jve_claims_iss(const jve_claims* claims, jve_str* out) { return read_claim(claims, &jve::Claims::iss, out); }
+int jve_claims_sub(const jve_claims* claims, jve_str* out) { return read_claim(claims, &jve::Claims::sub, out); }
+int jve_claims_jti(const jve_claims* claims, jve_str* out) { return read_claim(claims, &jve::Claims::jti, out); }
+int jve_claims_exp(const jve_claims* claims, double* out) { return read_claim(claims, &jve::Claims::exp, out); }
+int jve_claims_nbf(const jve_claims* claims, double* out) { return read_claim(claims, &jve::Claims::nbf, out); }
+int jve_claims_iat(const jve_claims* claims, double* out) { return read_claim(claims, &jve::Claims::iat, out); }
 
 size_t jve_claims_audience_count(const jve_claims* claims) {
   const jve::Claims* c = get(claims);
