@@ -2,7 +2,7 @@
 // set loading.
 //
 //   BM_Stage/split            find the two dots and cut the three segments
-//                             (DESIGN.md stage 1, as verify.cc does it)
+//                             (docs/design.md stage 1, as verify.cc does it)
 //   BM_Stage/header           base64url-decode the header, strict JSON parse,
 //                             json::extract_header, rules::check_header (stages 2-3)
 //   BM_Stage/payload[/large]  base64url-decode the payload and strict JSON

@@ -1,8 +1,8 @@
-// alloc_test.cc: proves DESIGN.md's claim that the verify path allocates
+// alloc_test.cc: proves docs/design.md's claim that the verify path allocates
 // nothing once a Scratch has been used.
 //
 // This binary replaces the global allocation functions for the whole
-// process, so it is not part of jve_tests (STYLE.md §5, like BoringSSL's
+// process, so it is not part of jve_tests (like BoringSSL's
 // urandom_test). Two counters, switched on only around the measured calls:
 //   new     every replaced operator new (jve's and the standard library's
 //           C++ allocations);

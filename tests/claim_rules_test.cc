@@ -167,7 +167,7 @@ TEST(ClaimRules, AdvancesNbfByTheLeeway) {
 // -------------------------------------------------------------- iat, max age
 
 TEST(ClaimRules, IgnoresIatWithoutAMaxAge) {
-  // DESIGN.md: a future iat is not rejected unless a maximum age is set.
+  // docs/design.md: a future iat is not rejected unless a maximum age is set.
   EXPECT_EQ(check(at("iat", "100000")), Status::ok);
   EXPECT_EQ(check(at("iat", "-100000000")), Status::ok);
   EXPECT_EQ(check(R"({})"), Status::ok);

@@ -155,7 +155,7 @@ TEST_F(CliTest, VerifiesWithPemPublicKey) {
     EXPECT_EQ(r.exit, 0) << r.err;
     EXPECT_EQ(r.out, payload + "\n");
     // A key from PEM has no kid; a token naming one does not find it
-    // (DESIGN.md: a kid not in the key set is rejected).
+    // (docs/design.md: a kid not in the key set is rejected).
     const std::string with_kid = testkit::sign(key, testkit::header_json(alg, "some-kid"), payload);
     r = verify(cat({"--key", pem, with_kid}, policy_args()));
     EXPECT_EQ(r.exit, 1);

@@ -1,5 +1,5 @@
 // Tests for engine/src/keys: JWK, PEM and secret loaders, KeySet loading and
-// key selection (DESIGN.md "Algorithm and key").
+// key selection (docs/design.md "Algorithm and key").
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -224,7 +224,7 @@ TEST(KeyFromJwk, RejectsRsaExponentBelow3) {
 
 TEST(KeyFromJwk, AcceptsRsaExponent3) {
   // e = 3 over a 2048-bit odd modulus: weak by today's taste, but allowed by
-  // DESIGN.md's rule (odd and >= 3), and the key is only used to verify.
+  // docs/design.md's rule (odd and >= 3), and the key is only used to verify.
   EXPECT_EQ(load(with(rsa_members(rsa_key(2048)), "e", q("Aw"))), Status::ok);
 }
 

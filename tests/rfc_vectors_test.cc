@@ -1,6 +1,6 @@
 // The JWS examples of RFC 7515 App. A, RFC 7520 §4, RFC 8037 App. A and
 // RFC 7797 §4, plus their derived negatives, from
-// JVE_TESTDATA_DIR/rfc/jws_vectors.json (fields: rfc/README.md).
+// tests/data/rfc/jws_vectors.json (fields: tests/data/rfc/README.md).
 //
 // Each vector is checked twice: at the JWS level (verify_jws: header, key and
 // signature only; `expected` / `reason`) and at the JWT level (verify with the

@@ -1,4 +1,4 @@
-// The bad-input table: every rule under "Security rules" in DESIGN.md, each
+// The bad-input table: every rule under "Security rules" in docs/design.md, each
 // with the exact status expected, plus the happy paths next to them.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Wycheproof vectors (C2SP/wycheproof, Apache-2.0; see
-// JVE_TESTDATA_DIR/wycheproof/README.md) through jve's own loaders and
+// tests/data/wycheproof/README.md) through jve's own loaders and
 // crypto::verify, the prepared-key path tokens take.
 //
 // Decisions:
@@ -41,7 +41,7 @@ struct VectorFile {
 };
 void PrintTo(const VectorFile& f, std::ostream* os) { *os << f.name; }
 
-// Every file shipped in testdata/wycheproof (AllFilesAreListed checks).
+// Every file shipped in tests/data/wycheproof (AllFilesAreListed checks).
 const VectorFile kFiles[] = {
     {"ecdsa_secp256r1_sha256_p1363_test.json", Alg::ES256},
     {"ecdsa_secp384r1_sha384_p1363_test.json", Alg::ES384},
@@ -236,7 +236,7 @@ TEST(Wycheproof, AllFilesAreListed) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     ++seen;
-    EXPECT_TRUE(listed.count(name)) << name << " is in testdata but not run";
+    EXPECT_TRUE(listed.count(name)) << name << " is in tests/data/wycheproof but not run";
   }
   EXPECT_EQ(seen, listed.size());
 }

@@ -236,7 +236,7 @@ class Parser {
     }
     // strtod reads the C locale's '.', which is all a fuzzer or test uses.
     out = std::strtod(text.c_str(), nullptr);
-    // Overflow is an error (DESIGN.md); underflow to zero or a subnormal is
+    // Overflow is an error (docs/design.md); underflow to zero or a subnormal is
     // a value like any other.
     return std::isinf(out) ? Status::bad_json : Status::ok;
   }

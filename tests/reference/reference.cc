@@ -1,4 +1,4 @@
-// The reference verifier: DESIGN.md's rules, one after another, the slow and
+// The reference verifier: docs/design.md's rules, one after another, the slow and
 // obvious way. See reference.h for what "independent" means here.
 #include "reference.h"
 

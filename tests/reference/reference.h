@@ -1,5 +1,5 @@
 // tests/reference: a deliberately simple, slow and independent verifier of
-// the rules in docs/DESIGN.md, for differential testing (fuzzers and
+// the rules in docs/design.md, for differential testing (fuzzers and
 // tests/differential_test.cc). Test code only; never linked into the engine.
 //
 // Independent means it shares no code with the engine's verify path: its own
@@ -9,7 +9,7 @@
 // borrows only the engine's plain data types: Policy (what to accept) and
 // Status (the verdict).
 //
-// Stages run in the engine's documented order (DESIGN.md "The verify path":
+// Stages run in the engine's documented order (docs/design.md "The verify path":
 // bounds, header, policy, key, signature length, payload decoding, crypto,
 // payload JSON, claims), so when a token breaks several rules both name a
 // rule of the same stage. Within a stage the order may differ; compare with

@@ -216,7 +216,7 @@ int check(const CLI::App& app, const std::string& file, bool strict) {
 
   int errors = 0, warnings = 0, usable = 0;
   // Usable keys without kid, by type and pinned alg: two alike are
-  // ambiguous for every kid-less token (DESIGN.md: exactly one candidate).
+  // ambiguous for every kid-less token (docs/design.md: exactly one candidate).
   std::map<std::string, size_t> kidless;
   std::string report = file + ": " + std::to_string(items.size()) + " key" +
                        (items.size() == 1 ? "" : "s") + "\n";

@@ -1,5 +1,5 @@
 // Key: construction, fit and strength rules, and the builders every loader
-// shares (DESIGN.md "Algorithm and key").
+// shares (docs/design.md "Algorithm and key").
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>

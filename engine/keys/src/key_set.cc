@@ -1,4 +1,4 @@
-// KeySet: JWKS loading and key selection (DESIGN.md "Key selection").
+// KeySet: JWKS loading and key selection (docs/design.md "Key selection").
 #include <utility>
 
 #include "json/strict.h"
@@ -83,7 +83,7 @@ Status KeySet::select(Alg alg, const std::string_view* kid, const Key** out) con
   if (kid != nullptr) {
     // A kid names exactly one key: only keys with that kid are candidates,
     // and keys without a kid never match (no fallback to "any key that
-    // verifies", DESIGN.md).
+    // verifies", docs/design.md).
     auto it = by_kid_.find(*kid);  // heterogeneous: no std::string is built
     if (it != by_kid_.end()) {
       for (uint32_t i : it->second) consider(*keys_[i]);

@@ -1,5 +1,5 @@
 // The policy's rules over extracted header parameters and claims
-// (DESIGN.md "Algorithm and key", "Claims").
+// (docs/design.md "Algorithm and key", "Claims").
 #include "verify/rules.h"
 
 #include <algorithm>

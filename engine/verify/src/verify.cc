@@ -1,4 +1,4 @@
-// The verify path: the public entries, then DESIGN.md's stages 1-8 in order.
+// The verify path: the public entries, then docs/design.md's stages 1-8 in order.
 // Cheap checks come before the signature, so junk costs little; nothing here
 // allocates once the Scratch has been prepared.
 #include <algorithm>

@@ -5,7 +5,7 @@
 // definition of the strict rules: scalar.cc uses them for everything, the
 // SIMD kernels derive their lookup tables from kDecode (and check them
 // against it at compile time) and use the helpers for the last partial quad.
-// This header is included before any ISA target region opens (STYLE §4), so
+// This header is included before any ISA target region opens (isa_begin.h), so
 // its inline functions are always compiled for the baseline ISA.
 #pragma once
 

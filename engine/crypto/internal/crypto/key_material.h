@@ -1,7 +1,7 @@
 // KeyMaterial: the prepared crypto state behind a jve::Key.
 //
 // Everything a verification needs that depends only on the key is computed
-// here, once, at load time (DESIGN.md "Key"): the HMAC inner and outer hash
+// here, once, at load time (docs/design.md "Algorithm and key"): the HMAC inner and outer hash
 // states, the RSA public key with its Montgomery context already built, the
 // EC public point checked on its curve, the curve order for the r/s range
 // check, the Ed25519 bytes. After preparation the object is never written

@@ -2,7 +2,7 @@
 //
 // simdjson's DOM parser already enforces RFC 8259 and UTF-8 (no NaN, leading
 // zeros, trailing commas, comments, raw control characters or trailing data,
-// and no lone surrogate escapes). It accepts two things DESIGN.md forbids,
+// and no lone surrogate escapes). It accepts two things docs/design.md forbids,
 // which this layer adds: a leading byte-order mark, and duplicate member
 // names (RFC 7515 §5.2 lets us reject them; the alternative, "last one
 // wins", is how parsers disagree about what was signed).

@@ -135,7 +135,7 @@ class KeySet {
   // whole is unusable.
   static Result<KeySet> from_jwks(std::string_view json, std::string* why = nullptr);
 
-  // select applies DESIGN.md's rule: the candidates are the keys usable for
+  // select applies docs/design.md's rule: the candidates are the keys usable for
   // |alg| (they fit it: key type, curve, pinned alg; and are strong enough
   // for it: an HMAC key at least as long as the hash) and, when |kid| is
   // given, have exactly that kid. Exactly one candidate is required; two or
