@@ -35,6 +35,11 @@ else
   build=${WORK:-/tmp}/jve-cmake
 fi
 mkdir -p "$OUT" "$build"
+OUT=$(realpath "$OUT") build=$(realpath "$build")
+# CMake maps a physical path back to the logical one of a symlinked working
+# folder ($SRC/jve), which would tie the build folder to that link: run it
+# from the physical source folder.
+cd "$src"
 
 if [ -z "${JVE_BORINGSSL_ROOT:-}" ]; then
   for s in "${JVE_CACHE:-/var/cache/jve}"/boringssl-*/.complete; do
