@@ -17,7 +17,9 @@
 # simdjson: CMake's normal search (Debian's libsimdjson-dev, or a source
 # install on CMAKE_PREFIX_PATH, which is what fuzz/oss-fuzz/build.sh does).
 set -euo pipefail
-src=$(cd "$(dirname "$0")/.." && pwd)
+# The physical path: $SRC/jve may be a symlink to the clone (the CI check,
+# fuzz/oss-fuzz/check_build.sh), and CMake's cache must see one source path.
+src=$(cd "$(dirname "$0")/.." && pwd -P)
 
 if [ -z "${LIB_FUZZING_ENGINE:-}" ]; then
   # Local build: libFuzzer plus ASan/UBSan, like OSS-Fuzz's default job.
@@ -33,6 +35,11 @@ else
   build=${WORK:-/tmp}/jve-cmake
 fi
 mkdir -p "$OUT" "$build"
+OUT=$(realpath "$OUT") build=$(realpath "$build")
+# CMake maps a physical path back to the logical one of a symlinked working
+# folder ($SRC/jve), which would tie the build folder to that link: run it
+# from the physical source folder.
+cd "$src"
 
 if [ -z "${JVE_BORINGSSL_ROOT:-}" ]; then
   for s in "${JVE_CACHE:-/var/cache/jve}"/boringssl-*/.complete; do
@@ -48,8 +55,10 @@ cmake -S "$src" -B "$build" "${generator[@]}" \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DCMAKE_C_FLAGS_RELEASE="" -DCMAKE_CXX_FLAGS_RELEASE="" \
   -DJVE_BUILD_FUZZERS=ON -DJVE_BUILD_TESTS=OFF -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_TOOLS=OFF \
+  -DJVE_BUILD_EXAMPLES=ON -DJVE_SANITIZE=OFF -DJVE_SANITIZE_THREAD=OFF \
+  -DJVE_FUZZING_UNSAFE_FOR_PRODUCTION=OFF \
   -DJVE_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
-  ${JVE_BORINGSSL_ROOT:+-DJVE_BORINGSSL_ROOT="$JVE_BORINGSSL_ROOT"} >/dev/null
+  -DJVE_BORINGSSL_ROOT="${JVE_BORINGSSL_ROOT:-}" >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
 
 # Every target CMake registered (cmake/fuzzing.cmake writes the list): name,

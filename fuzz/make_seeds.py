@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzzers whose input goes through
 FuzzedDataProvider (fuzz_signed_claims, fuzz_claims_policy, fuzz_pem,
-fuzz_jwks_response) and of fuzz_jwk. FuzzedDataProvider takes strings from the front of the input and
+fuzz_jwks_response, fuzz_c_api) and of fuzz_jwk. FuzzedDataProvider takes strings from the front of the input and
 integers from the back (last byte first), so the seeds are built with a small
 encoder of that layout. Run from the repository root: python3 fuzz/make_seeds.py
 Existing files are kept: regression inputs live in the same folders."""
@@ -245,6 +245,103 @@ def forged_ed25519_tokens():
         pem = b"-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der) + b"\n-----END PUBLIC KEY-----\n"
         write("fuzz/corpus/fuzz_pem", f"seed_{kid}", Fdp().u8(12).boolean(True).rest(pem).bytes())
 
+def c_api():
+    """fuzz_c_api: the C API with the fixture's key sets and harness-signed
+    tokens (the ok path, so every claims accessor is reached), each hostile
+    argument once, fuzzed and replaced JWKS texts, a store freed before the
+    verify, and the extreme policy values. Layout: the top of fuzz_c_api.cc."""
+    slots = {"HS256": 0, "HS384": 1, "HS512": 2, "ES256": 3, "EdDSA": 4, "RS256": 6, "PS256": 7}
+    kid = {"HS": "hs", "RS": "rs", "PS": "rs", "ES": "es", "Ed": "ed"}
+    i64 = (-2**63, 2**63 - 1)
+
+    def policy(f, algorithms=0x1FFF, issuers=(), audiences=(), check_audience=1, leeway=0,
+               required=0, max_age=None, typ=0, crit=(), require_kid=0, max_token=5, depth=64, now=NOW):
+        f.integral(algorithms, 0, 2**32 - 1)
+        for items in (issuers, audiences):
+            f.integral(len(items), 0, 3)
+            for v in items:
+                f.u8(v)
+        f.u8(check_audience).integral(leeway, *i64).u8(required if isinstance(required, int) else 2)
+        if not isinstance(required, int):
+            f.integral(len(required), 0, 3)
+            for v in required:
+                f.u8(v)
+        f.boolean(max_age is not None)
+        if max_age is not None:
+            f.integral(max_age, *i64)
+        f.u8(typ).integral(len(crit), 0, 3)
+        for v in crit:
+            f.u8(v)
+        f.u8(require_kid).u8(max_token if isinstance(max_token, int) else 6)
+        if not isinstance(max_token, int):
+            f.integral(max_token[0], 0, 2**32 - 1)
+        f.integral(depth, 0, 2**32 - 1).integral(now, *i64)
+        return f
+
+    def seed(name, mode, hostile=None, why=64, alg=None, pol=None, s1=None, s2=None, claim=b"scope",
+             header=None, rest=b""):
+        f = Fdp().u8(mode)
+        if mode & 0x20:
+            f.u8(hostile)
+        f.integral(why, 0, 300)
+        if mode & 0x04:
+            f.u8(slots[alg])  # kAlgBySlot
+        if mode & 0x80:
+            policy(f, **(pol or {}))
+        for text in (s1, s2):
+            if text is not None:
+                f.string(text)
+        f.string(claim)
+        if header is not None:
+            f.string(header)
+        write("fuzz/corpus/fuzz_c_api", f"seed_{name}", f.rest(rest).bytes())
+
+    # Vocabulary indices of fuzz_c_api.cc: 0 issuer, 1 "api", 2 "web", 3 "",
+    # 4 exp, 5 iat, 6 sub, 7 ext, 8 scope, 9 nbf.
+    ok_policy = {"issuers": [0], "audiences": [1, 2]}
+    payload = (b'{"iss":"https://issuer.example","sub":"u1","aud":["api","x"],"exp":1700003600,'
+               b'"nbf":1699999000,"iat":1699999990,"jti":"j1","scope":"read write","n":5,"b":true}')
+    for key_set in range(3):
+        for alg in slots:
+            header = f'"kid":"{kid[alg[:2]]}","typ":"JWT"'.encode()
+            seed(f"set{key_set}_{alg.lower()}", 0x80 | 0x40 | 0x04 | key_set, alg=alg, pol=ok_policy,
+                 header=header, rest=payload)
+    seed("default_policy", 0x44, alg="ES256", header=b'"kid":"es"', rest=PAYLOADS[0])
+    seed("raw_token", 0x00, rest=b"eyJhbGciOiJIUzI1NiJ9.e30.c2ln")
+    hostile = ["jwks_null", "store_out_null", "verifier_out_null", "policy_null", "store_null",
+               "verifier_null", "scratch_null", "token_null_empty", "token_null_long", "struct_size",
+               "issuers_null", "audience_entry_null", "why_null", "claims_out_null"]
+    for n, name in enumerate(hostile):
+        seed(f"hostile_{name}", 0x80 | 0x40 | 0x20 | 0x04, hostile=n, why=[0, 1, 2, 7, 300][n % 5],
+             alg="EdDSA", pol=ok_policy, header=b'"kid":"ed"', rest=payload)
+    jwks = open("fuzz/corpus/fuzz_jwks/seed_ed25519_flawed", "rb").read()
+    seed("fuzzed_jwks_flawed_ed25519", 0x03, s1=jwks, rest=b"eyJhbGciOiJFZERTQSJ9.e30.AQ")
+    seed("fuzzed_jwks_empty", 0x03, s1=b'{"keys":[]}', rest=b"a.b.c")
+    seed("fuzzed_jwks_not_json", 0x03, s1=b'{"keys":[', why=3)
+    seed("replace_empty_set", 0x80 | 0x40 | 0x08 | 0x04, alg="HS256", pol=ok_policy,
+         s2=b'{"keys":[]}', header=b'"kid":"hs"', rest=payload)
+    seed("replace_oct", 0x80 | 0x40 | 0x08 | 0x04, alg="HS256", pol=ok_policy,
+         s2=b'{"keys":[{"kty":"oct","kid":"hs","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0"}]}',
+         header=b'"kid":"hs"', rest=payload)
+    seed("store_freed_first", 0x80 | 0x40 | 0x10 | 0x04, alg="ES256", pol=ok_policy,
+         header=b'"kid":"es"', rest=payload)
+    extremes = [
+        ("no_algorithms", {"algorithms": 0}), ("unknown_alg_bits", {"algorithms": 0xFFFFFFFF}),
+        ("negative_leeway", {"leeway": -1}), ("max_leeway", {"leeway": 2**63 - 1}),
+        ("negative_max_age", {"max_age": -5}), ("max_age_no_limit", {"max_age": -1}),
+        ("huge_max_age", {"max_age": 2**63 - 1, "now": -2**63}),
+        ("max_token_0", {"max_token": 0}), ("max_token_16", {"max_token": 1}),
+        ("max_token_ceiling", {"max_token": 2}), ("max_token_above_ceiling", {"max_token": 3}),
+        ("max_token_size_max", {"max_token": 4}), ("max_token_fuzzed", {"max_token": (300,)}),
+        ("depth_0", {"depth": 0}), ("depth_huge", {"depth": 2**32 - 1}),
+        ("typ_and_crit", {"typ": 2, "crit": [7], "require_kid": 1, "required": [4, 5, 6]}),
+        ("no_required_claims", {"required": 1, "check_audience": 0}),
+    ]
+    for name, pol in extremes:
+        seed(f"policy_{name}", 0x80 | 0x40 | 0x04, alg="HS384", pol={**ok_policy, **pol},
+             header=b'"kid":"hs","typ":"JWT","crit":["ext"],"ext":1', rest=payload)
+
+
 signed_claims()
 one_strong_hmac_key()
 claims_policy()
@@ -252,3 +349,4 @@ forged_ed25519_tokens()
 pem_and_jwk()
 multi_issuer_tokens()
 jwks_response()
+c_api()

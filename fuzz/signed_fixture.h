@@ -1,4 +1,4 @@
-// Shared by fuzz_signed_claims and fuzz_claims_policy: fixed signing keys of
+// Shared by fuzz_signed_claims, fuzz_claims_policy and fuzz_c_api: fixed signing keys of
 // each family, the same public keys loaded into jve and into the reference
 // verifier (tests/reference), and one differential run over a token the
 // harness signs itself, so that the header and claims rules behind the
@@ -75,6 +75,7 @@ inline std::string_view sign_alg_name(SignAlg a) { return jve::alg_name(kAlgOf[s
 struct KeySetPair {
   std::shared_ptr<const jve::KeySet> jve;
   std::vector<jve::reference::Key> ref;
+  std::string jwks;  // the same public keys, kids and pinned algs as a JWKS
 };
 
 class Fixture {
@@ -99,6 +100,7 @@ class Fixture {
     for (int set = 0; set < kNumKeySets; ++set) {
       const bool kids = set != 1;
       std::vector<std::shared_ptr<const jve::Key>> keys;
+      std::vector<std::string> jwks;
       KeySetPair& pair = sets_[set];
       // |key| is asymmetric, or null for the HMAC secret |hmac|.
       auto add = [&](const char* kid, std::optional<jve::Alg> alg, const keyformat::KeyData* key,
@@ -115,6 +117,14 @@ class Fixture {
                 : jve::Key::from_pem(must(keyformat::write_pem(*key, keyformat::PemForm::spki)), opt);
         if (!k.ok()) std::abort();
         keys.push_back(*k);
+        // The same key as a JWK, for the harnesses that load JSON (fuzz_c_api).
+        keyformat::JwkParams params;
+        params.kid = opt.kid.value_or("");
+        if (alg) params.alg = std::string(jve::alg_name(*alg));
+        const keyformat::KeyData secret = keyformat::KeyData::from_secret(
+            std::span(reinterpret_cast<const uint8_t*>(hmac.data()), hmac.size()));
+        jwks.push_back(must(keyformat::write_jwk(key != nullptr ? *key : secret, params,
+                                                 keyformat::JwkMembers::public_only)));
         ref.secret.assign(hmac.begin(), hmac.end());
         if (key != nullptr) ref.spki = must(keyformat::spki_der(*key));
         pair.ref.push_back(std::move(ref));
@@ -125,6 +135,7 @@ class Fixture {
       add("ed", std::nullopt, &ed_, "");
       if (set == 2) add("hs2", std::nullopt, nullptr, secret2);
       pair.jve = std::make_shared<const jve::KeySet>(std::move(keys));
+      pair.jwks = keyformat::write_jwks(jwks);
     }
   }
 

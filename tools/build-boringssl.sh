@@ -7,6 +7,9 @@
 #
 # The system's apt configuration is not touched: the deb-src list, the package
 # lists and the downloads live in a private state folder inside the cache.
+# The deb-src list is derived from the machine's own sources (apt-deb-src.sh:
+# sources.list and sources.list.d, one-line and deb822 formats alike), so the
+# source comes from the mirror or proxy the machine is set up with.
 # Exits non-zero if the source cannot be had; callers then fall back to
 # Debian's binary package with a warning.
 set -euo pipefail
@@ -26,7 +29,13 @@ done
 
 apt_dir="$cache/apt"
 mkdir -p "$apt_dir/etc" "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" "$cache/src"
-echo "deb-src http://deb.debian.org/debian bookworm main" > "$apt_dir/etc/sources.list"
+if ! deb_src=$(bash "$here/apt-deb-src.sh"); then
+  echo "build-boringssl: the apt configuration names no Debian archive to fetch the source from" >&2
+  exit 1
+fi
+printf '%s\n' "$deb_src" > "$apt_dir/etc/sources.list"
+echo "build-boringssl: source entries (from the apt configuration):" >&2
+printf '  %s\n' "$deb_src" >&2
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
           -o "Dir::State=$apt_dir/state" -o "Dir::Cache=$apt_dir/cache"
           -o APT::Sandbox::User=root -qq)

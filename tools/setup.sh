@@ -3,14 +3,16 @@
 #
 #   bash tools/setup.sh demo   install, build, run the main job (jve bench)
 #   bash tools/setup.sh test   install, build, run every test: unit and vector
-#                              tests, a short run of every fuzzer, the
-#                              threading tests under TSan, then the ASan+UBSan
-#                              build of the tests
+#                              tests, the package check, OSS-Fuzz's build
+#                              script with a check of its output and a short
+#                              run of every fuzzer, the threading tests under
+#                              TSan, then the ASan+UBSan build of the tests
 #
 # Both install what they need with apt-get, build BoringSSL once from Debian's
 # source package into $JVE_CACHE (default /var/cache/jve), and build jve into
-# build/ (and build-fuzz/, build-tsan/, build-asan/). Re-running reuses
-# everything already built.
+# build/ (and build-oss-fuzz/, build-tsan/, build-asan/). Re-running reuses
+# everything already built. The README's order, demo then test in one clone,
+# is what .ci/run does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -43,32 +45,63 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "== BoringSSL"
-if boringssl=$(bash tools/build-boringssl.sh | tail -n 1) && [ -n "$boringssl" ]; then
-  boringssl_flag=(-DJVE_BORINGSSL_ROOT="$boringssl")
+if boringssl_root=$(bash tools/build-boringssl.sh | tail -n 1) && [ -n "$boringssl_root" ]; then
+  :
 else
   echo "!!! WARNING: could not build BoringSSL from Debian's source package." >&2
   echo "!!! Falling back to Debian's android-libboringssl binary (OPENSSL_SMALL: slow P-256)." >&2
   apt-get install -y -qq android-libboringssl-dev >/dev/null
-  boringssl_flag=()
+  boringssl_root=
 fi
 
-configure_and_build() {  # dir, extra cmake args...
+# Every configure states every option its build depends on: CMake's cache
+# keeps a value until it is given again, so a folder configured by one mode
+# (demo: no tests) would otherwise carry it into the other, and `test` would
+# run zero tests (issue 12 §4). configure_and_build refuses a call that
+# leaves one out; tests/setup_script_test.sh checks that no configure of a
+# jve build folder bypasses it and that every ctest call has --no-tests=error.
+jve_options=(CMAKE_BUILD_TYPE CMAKE_C_COMPILER CMAKE_CXX_COMPILER JVE_BUILD_TESTS
+             JVE_BUILD_FUZZERS JVE_BUILD_BENCHMARKS JVE_BUILD_TOOLS JVE_BUILD_EXAMPLES
+             JVE_SANITIZE JVE_SANITIZE_THREAD JVE_FUZZING_UNSAFE_FOR_PRODUCTION)
+configure() {  # dir, -D<option>=<value> for every name in jve_options
   local dir=$1; shift
-  cmake -S . -B "$dir" -G Ninja "${boringssl_flag[@]}" "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs"
+  local name
+  for name in "${jve_options[@]}"; do
+    if ! printf '%s\n' "$@" | grep -q "^-D$name="; then
+      echo "setup.sh: the configure of $dir does not state $name" >&2; exit 1
+    fi
+  done
+  # The BoringSSL root too: empty selects Debian's binary (the fallback).
+  cmake -S . -B "$dir" -G Ninja -DJVE_BORINGSSL_ROOT="$boringssl_root" "$@" >/dev/null
 }
+configure_and_build() {  # dir, options as for configure
+  configure "$@"
+  cmake --build "$1" -j "$jobs"
+}
+# The two compiler pairs: GCC for the Release, TSan and ASan builds, clang
+# for the fuzzers (libFuzzer).
+gcc_flags=(-DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++)
 
 if [ "$mode" = demo ]; then
   echo "== build (Release)"
-  configure_and_build build -DCMAKE_BUILD_TYPE=Release -DJVE_BUILD_TESTS=OFF
+  # No tests, fuzzers or examples: `test` turns them on in this same folder.
+  configure_and_build build -DCMAKE_BUILD_TYPE=Release "${gcc_flags[@]}" \
+    -DJVE_BUILD_TESTS=OFF -DJVE_BUILD_FUZZERS=OFF -DJVE_BUILD_BENCHMARKS=ON \
+    -DJVE_BUILD_TOOLS=ON -DJVE_BUILD_EXAMPLES=OFF \
+    -DJVE_SANITIZE=OFF -DJVE_SANITIZE_THREAD=OFF -DJVE_FUZZING_UNSAFE_FOR_PRODUCTION=OFF
   echo "== jve bench: generate keys and tokens for every algorithm, verify, tokens/s"
   ./build/tools/jve bench "${@:2}"
   exit 0
 fi
 
 echo "== build (Release) and tests"
-configure_and_build build -DCMAKE_BUILD_TYPE=Release -DJVE_BUILD_FUZZERS=ON
-(cd build && ctest --output-on-failure -j "$jobs")
+# Fuzzers ON: with GCC they link the replay driver, and each seed corpus is
+# replayed as a test (<target>_replay).
+configure_and_build build -DCMAKE_BUILD_TYPE=Release "${gcc_flags[@]}" \
+  -DJVE_BUILD_TESTS=ON -DJVE_BUILD_FUZZERS=ON -DJVE_BUILD_BENCHMARKS=ON \
+  -DJVE_BUILD_TOOLS=ON -DJVE_BUILD_EXAMPLES=ON \
+  -DJVE_SANITIZE=OFF -DJVE_SANITIZE_THREAD=OFF -DJVE_FUZZING_UNSAFE_FOR_PRODUCTION=OFF
+(cd build && ctest --output-on-failure --no-tests=error -j "$jobs")
 
 # ---- Package (issue 7): install the Release build into a temporary prefix,
 # build examples/consumer_cpp (CMake package: jve::jve, then jve::static) and
@@ -113,27 +146,42 @@ pkg_check "consumer_c, cc + pkg-config jve-static (libjve.a)" "$pkg/c-static"
 rm -rf "$pkg"
 echo "== package took $((SECONDS - pkg_start))s"
 
-# Each fuzzer runs from its seed corpus for a bounded time; a crash, leak,
-# timeout, differential mismatch with the reference verifier or other broken
-# invariant (abort) fails the run and prints the reproducer. Seven targets at
-# JVE_FUZZ_SECONDS (default 30) each, one after the other: 3.5 minutes of
-# fuzzing plus the build, under the 8 minutes CI allows; the step prints
-# its own duration.
+# OSS-Fuzz's build contract (issue 12 §7), without Docker:
+# fuzz/oss-fuzz/check_build.sh runs fuzz/oss-fuzz/build.sh with base-builder's
+# environment (clang, its ASan and libFuzzer flags, $LIB_FUZZING_ENGINE,
+# $SRC/$WORK/$OUT) and the BoringSSL built above, checks that $OUT holds
+# every target of build/fuzz_targets.tsv with its seed corpus zip, .dict and
+# .options, and runs each from $OUT for 1,000 inputs on its seed corpus.
+# UBSan is added to OSS-Fuzz's address flags: the fuzzers ran under
+# ASan+UBSan before this build replaced build-fuzz/, and one build with both
+# costs less than two. $WORK is build-oss-fuzz/, so re-runs are incremental.
+echo "== OSS-Fuzz build (clang + libFuzzer + ASan/UBSan) into \$OUT, 1,000 runs of each fuzzer"
+oss_start=$SECONDS
+oss_out=$(mktemp -d)
+WORK="$root/build-oss-fuzz" OUT="$oss_out" JVE_BORINGSSL_ROOT="$boringssl_root" \
+  JVE_OSS_FUZZ_EXTRA_FLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
+  bash fuzz/oss-fuzz/check_build.sh build/fuzz_targets.tsv
+echo "== OSS-Fuzz build and check took $((SECONDS - oss_start))s"
+
+# Then each fuzzer, the binary OSS-Fuzz would get, runs from its seed corpus
+# for a bounded time with its .dict and .options; a crash, leak, timeout,
+# differential mismatch with the reference verifier or other broken
+# invariant (abort) fails the run and prints the reproducer. Ten targets at
+# JVE_FUZZ_SECONDS (default 30) each, one after the other: 5 minutes of
+# fuzzing; the step prints its own duration.
 fuzz_seconds=${JVE_FUZZ_SECONDS:-30}
-echo "== fuzzers (clang + libFuzzer + ASan/UBSan), ${fuzz_seconds}s each"
-configure_and_build build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DJVE_BUILD_FUZZERS=ON -DJVE_SANITIZE=ON \
-  -DJVE_BUILD_TESTS=OFF -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_TOOLS=OFF
+echo "== fuzzers from \$OUT, ${fuzz_seconds}s each"
 fuzz_start=$SECONDS
-# build-fuzz/fuzz_targets.tsv lists every target CMake registered
+# build/fuzz_targets.tsv lists every target CMake registered
 # (cmake/fuzzing.cmake): name, binary, seed corpus, dictionaries, max_len.
-while IFS=$'\t' read -r name binary corpus dicts max_len; do
+while IFS=$'\t' read -r name _ corpus dicts _; do
   work=$(mktemp -d)
-  IFS=, read -r -a dict_files <<<"$dicts"
-  cat "${dict_files[@]}" > "$work/dict"
+  dict_flag=()
+  [ -z "$dicts" ] || dict_flag=(-dict="$oss_out/$name.dict")
+  max_len=$(sed -n 's/^max_len *= *//p' "$oss_out/$name.options")
   echo "-- $name"
-  if ! (cd "$work" && "$binary" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
-          -dict="$work/dict" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+  if ! (cd "$work" && "$oss_out/$name" -max_len="$max_len" -timeout=10 -rss_limit_mb=2560 \
+          "${dict_flag[@]}" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
           "$work" "$corpus" < /dev/null > "$work/log" 2>&1); then
     grep -B2 -A12 "MISMATCH" "$work/log" || true
     tail -n 60 "$work/log"
@@ -145,7 +193,8 @@ while IFS=$'\t' read -r name binary corpus dicts max_len; do
   fi
   grep -E "^stat::number_of_executed_units|^Done|cov: " "$work/log" | tail -n 2
   rm -rf "$work"
-done < build-fuzz/fuzz_targets.tsv
+done < build/fuzz_targets.tsv
+rm -rf "$oss_out"
 echo "== fuzzers took $((SECONDS - fuzz_start))s"
 
 # ThreadSanitizer over the tests that share a Verifier, KeyStore or kernel
@@ -153,14 +202,19 @@ echo "== fuzzers took $((SECONDS - fuzz_start))s"
 echo "== build (TSan) and threading tests"
 # Only jve_thread_tests (the suites with multi-threaded tests) is built: the
 # whole test tree would triple this step's time.
-cmake -S . -B build-tsan -G Ninja "${boringssl_flag[@]}" -DJVE_SANITIZE_THREAD=ON \
-  -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=OFF >/dev/null
+configure build-tsan -DCMAKE_BUILD_TYPE=Debug "${gcc_flags[@]}" \
+  -DJVE_BUILD_TESTS=ON -DJVE_BUILD_FUZZERS=OFF -DJVE_BUILD_BENCHMARKS=OFF \
+  -DJVE_BUILD_TOOLS=ON -DJVE_BUILD_EXAMPLES=ON \
+  -DJVE_SANITIZE=OFF -DJVE_SANITIZE_THREAD=ON -DJVE_FUZZING_UNSAFE_FOR_PRODUCTION=OFF
 cmake --build build-tsan -j "$jobs" --target jve_thread_tests
 (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-   ctest --output-on-failure -j "$jobs" -R '^tsan\..*(Thread|thread|Jwks)')
+   ctest --output-on-failure --no-tests=error -j "$jobs" -R '^tsan\..*(Thread|thread|Jwks)')
 
 # Last, so that CTest's summary is the closing line of the run.
 echo "== build (ASan+UBSan) and tests"
-configure_and_build build-asan -DJVE_SANITIZE=ON -DJVE_BUILD_BENCHMARKS=OFF -DJVE_BUILD_FUZZERS=ON
+configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug "${gcc_flags[@]}" \
+  -DJVE_BUILD_TESTS=ON -DJVE_BUILD_FUZZERS=ON -DJVE_BUILD_BENCHMARKS=OFF \
+  -DJVE_BUILD_TOOLS=ON -DJVE_BUILD_EXAMPLES=ON \
+  -DJVE_SANITIZE=ON -DJVE_SANITIZE_THREAD=OFF -DJVE_FUZZING_UNSAFE_FOR_PRODUCTION=OFF
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-   ctest --output-on-failure -j "$jobs")
+   ctest --output-on-failure --no-tests=error -j "$jobs")
