@@ -122,6 +122,9 @@ bool compile_node(const Rule& r, const std::string& path, uint32_t depth, Node& 
   switch (r.kind) {
     case Rule::Kind::scopes: {
       if (r.scopes.empty()) return fail(error, path + "/scopes", "no scopes listed");
+      if (r.scopes.size() > detail::kMaxScopes)
+        return fail(error, path + "/scopes",
+                    "more than " + std::to_string(detail::kMaxScopes) + " scopes (split them with all_of)");
       if (r.scope_claims.empty()) return fail(error, path + "/scope_claims", "no claims to read scopes from");
       if (r.scope_claims.size() > detail::kMaxScopeClaims)
         return fail(error, path + "/scope_claims",
@@ -326,6 +329,26 @@ bool read_rule(json::Value v, const std::string& path, uint32_t depth, Rule& out
   return true;
 }
 
+// assign_top gives every pointer of |n| its slot in |names|.
+void assign_top(Node& n, std::vector<detail::TopName>& names) {
+  auto slot = [&](Pointer& p) {
+    if (p.steps.empty()) return;
+    const std::string& first = p.steps[0].key;
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i].name == first) {
+        p.top = static_cast<int>(i);
+        return;
+      }
+    if (names.size() < detail::kMaxTopNames) {
+      p.top = static_cast<int>(names.size());
+      names.push_back({first, detail::name_key(first)});
+    }
+  };
+  for (Pointer& p : n.scope_claims) slot(p);
+  slot(n.pointer);
+  for (Node& c : n.children) assign_top(c, names);
+}
+
 }  // namespace
 
 std::string member_pointer(std::string_view name) {
@@ -342,6 +365,7 @@ Result<Requirement> Requirement::compile(const Rule& rule, std::string* error) {
   auto c = std::make_shared<detail::CompiledRequirement>();
   Status status = Status::bad_json;
   if (!compile_node(rule, "", 0, c->root, error, status)) return status;
+  assign_top(c->root, c->top_names);
   return Requirement(std::move(c));
 }
 
