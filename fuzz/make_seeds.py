@@ -342,6 +342,35 @@ def c_api():
              header=b'"kid":"hs","typ":"JWT","crit":["ext"],"ext":1', rest=payload)
 
 
+def requirements():
+    """fuzz_requirements: document string, request value count (back), name
+    and value strings, then the payload (rest), on real IdP layouts."""
+    cases = [
+        (b'{"scopes":["read","write"]}', [], b'{"scope":"read write profile"}'),
+        (b'{"scopes":["orders.read"]}', [], b'{"scp":["openid","orders.read"]}'),
+        (b'{"scopes":["Mail.Send"],"scope_claims":["/scp"]}', [], b'{"scp":"User.Read Mail.Send"}'),
+        (b'{"claim":"/realm_access/roles","contains":"user"}', [],
+         b'{"realm_access":{"roles":["user"]},"resource_access":{"my-client":{"roles":["x"]}}}'),
+        (b'{"claim":"/https:~1~1example.com~1roles","contains":"editor"}', [],
+         b'{"permissions":["read:orders"],"https://example.com/roles":["editor"]}'),
+        (b'{"any_of":[{"claim":"/cognito:groups","contains":"admins"},{"scopes":["x"]}]}', [],
+         b'{"cognito:groups":["admins"],"scope":"orders/read"}'),
+        (b'{"all_of":[{"scopes":["api"]},{"claim":"/tenantId","equals_request":"tenant"},'
+         b'{"claim":"/level","equals":3},{"claim":"/mfa","equals":true},'
+         b'{"claim":"/tenants","contains_request":"tenant"}]}',
+         [(b"tenant", b"acme"), (b"path", b"/x")],
+         b'{"tenantId":"acme","tenants":["acme"],"level":3,"mfa":true,"scope":"api"}'),
+        (b'{"claim":"/a/0","equals":1}', [], b'{"a":[1,"1",true]}'),
+        (b'{"any_of":[{"scopes":["a"]},{"scopes":["b"]}]}', [], b'{"scope":["c",1]}'),
+        (b'{"claim":"/x","equals":1.5}', [], b'{}'),
+    ]
+    for i, (doc, values, payload) in enumerate(cases):
+        f = Fdp().string(doc).integral(len(values), 0, 3)
+        for name, value in values:
+            f.string(name).string(value)
+        write("fuzz/corpus/fuzz_requirements", f"seed_{i}", f.rest(payload).bytes())
+
+requirements()
 signed_claims()
 one_strong_hmac_key()
 claims_policy()

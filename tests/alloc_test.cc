@@ -29,6 +29,7 @@
 
 #include <gtest/gtest.h>
 
+#include "jve/authz.h"
 #include "jve/jve.hpp"
 #include "testkit.h"
 
@@ -403,6 +404,52 @@ TEST_F(ZeroAllocation, MultiIssuerAndRotatedStore) {
     }
   });
   EXPECT_EQ(failures, 0);
+  EXPECT_EQ(c.news, 0u);
+  EXPECT_EQ(c.mallocs, 0u);
+}
+
+// authorize (jve/authz.h) reads the compiled requirement and the parsed
+// payload only: every outcome, with and without a Denial, allocates nothing.
+TEST_F(ZeroAllocation, Authorize) {
+  using namespace jve::require;
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, kid_for(Alg::HS256));
+  std::unique_ptr<Verifier> verifier = make_verifier({&hs});
+  ASSERT_NE(verifier, nullptr);
+  const std::string token = token_for(hs);
+  const Rule rules[] = {
+      all_of({scopes({"api:read", "api:write"}), claim("/tenant/region").equals_request("region")}),
+      scopes({"api:admin"}),
+      claim("/roles").contains("admin"),
+      claim("/tenant/id").equals(4711),
+      any_of({claim("/roles").contains("admin"), scopes({"api:read"}, {"/scp", "/scope"})}),
+      any_of({scopes({"x"}), claim("/a~1b/~0c").equals(true)}),
+      claim("/tenant/region").equals_request("missing"),
+  };
+  const Status expected[] = {Status::ok, Status::insufficient_scope, Status::forbidden, Status::ok,
+                             Status::ok, Status::forbidden, Status::forbidden};
+  std::vector<Requirement> reqs;
+  for (const Rule& r : rules) {
+    auto c = Requirement::compile(r);
+    ASSERT_TRUE(c.ok());
+    reqs.push_back(*c);
+  }
+  const RequestValue values[] = {{"tenant", "t"}, {"region", "eu-west-1"}};
+  Scratch scratch;
+  Claims claims;
+  ASSERT_EQ(verifier->verify(token, scratch, claims), Status::ok);
+  for (size_t i = 0; i < reqs.size(); ++i) ASSERT_EQ(authorize(claims, reqs[i], values), expected[i]) << i;
+  int mismatches = 0;
+  Denial denial;
+  const Counts c = counted([&] {
+    for (int round = 0; round < kRounds; ++round) {
+      mismatches += verifier->verify(token, scratch, claims) != Status::ok;
+      for (size_t i = 0; i < reqs.size(); ++i) {
+        mismatches += authorize(claims, reqs[i], values, &denial) != expected[i];
+        mismatches += authorize(claims, reqs[i], values) != expected[i];
+      }
+    }
+  });
+  EXPECT_EQ(mismatches, 0);
   EXPECT_EQ(c.news, 0u);
   EXPECT_EQ(c.mallocs, 0u);
 }

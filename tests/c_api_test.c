@@ -643,6 +643,89 @@ static void scratch_reuse(void) {
   jve_key_store_free(store);
 }
 
+/* ---- Authorization ---------------------------------------------------------- */
+
+static jve_requirement *new_requirement(const char *doc) {
+  char why[256];
+  jve_requirement *r = NULL;
+  jve_status s = jve_requirement_new(doc, strlen(doc), &r, why, sizeof why);
+  if (s != JVE_STATUS_OK) fprintf(stderr, "requirement: %s\n", why);
+  CHECK(s == JVE_STATUS_OK && r != NULL);
+  return r;
+}
+
+static void authorize(void) {
+  jve_policy p;
+  jve_key_store *store = new_store(JVE_FIX_JWKS_A);
+  jve_verifier *v;
+  jve_scratch *scratch = jve_scratch_new();
+  const jve_claims *c = NULL;
+  const char *token = JVE_FIX_TOK_OK;
+  jve_requirement *req, *scopes, *bad = NULL;
+  jve_request_value values[2];
+  jve_str message, scope;
+  char why[256];
+
+  base_policy(&p);
+  v = new_verifier(&p, store);
+  CHECK_STATUS(jve_verify(v, scratch, token, strlen(token), &c), JVE_STATUS_OK);
+  req = new_requirement(
+      "{\"all_of\":[{\"scopes\":[\"read\"]},{\"claim\":\"/sub\",\"equals_request\":\"user\"},"
+      "{\"claim\":\"/list\",\"contains\":\"x\"},{\"claim\":\"/n\",\"equals\":42}]}");
+  scopes = new_requirement("{\"scopes\":[\"read\",\"admin\"]}");
+  values[0].name.data = "path";
+  values[0].name.len = 4;
+  values[0].value.data = "/x";
+  values[0].value.len = 2;
+  values[1].name.data = "user";
+  values[1].name.len = 4;
+  values[1].value.data = "alice";
+  values[1].value.len = 5;
+
+  CHECK_STATUS(jve_authorize(c, req, values, 2, &message, &scope), JVE_STATUS_OK);
+  CHECK(message.len == 0 && scope.len == 0);
+  values[1].value.data = "bob";
+  values[1].value.len = 3;
+  CHECK_STATUS(jve_authorize(c, req, values, 2, &message, &scope), JVE_STATUS_FORBIDDEN);
+  CHECK(str_is(message, "claim \"/sub\" does not equal request value \"user\""));
+  CHECK(scope.len == 0);
+  CHECK_STATUS(jve_authorize(c, req, values, 1, &message, NULL), JVE_STATUS_FORBIDDEN);
+  CHECK(str_contains(message, "request value \"user\" was not supplied"));
+  CHECK_STATUS(jve_authorize(c, scopes, NULL, 0, &message, &scope), JVE_STATUS_INSUFFICIENT_SCOPE);
+  CHECK(str_is(message, "scope \"admin\" is not granted"));
+  CHECK(str_is(scope, "read admin"));
+  CHECK_STATUS(jve_authorize(c, scopes, NULL, 0, NULL, NULL), JVE_STATUS_INSUFFICIENT_SCOPE);
+  CHECK(jve_requirement_describe(scopes, &message) && str_is(message, "scopes(read admin)"));
+
+  /* Claims of a failed verify, or none, satisfy nothing. */
+  CHECK_STATUS(jve_authorize(NULL, scopes, NULL, 0, &message, NULL), JVE_STATUS_FORBIDDEN);
+  /* Bad arguments. */
+  CHECK_STATUS(jve_authorize(c, NULL, NULL, 0, &message, NULL), JVE_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(jve_authorize(c, req, NULL, 1, &message, NULL), JVE_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(jve_authorize(c, req, values, JVE_MAX_REQUEST_VALUES + 1, NULL, NULL),
+               JVE_STATUS_INVALID_ARGUMENT);
+  values[0].name.data = NULL;
+  CHECK_STATUS(jve_authorize(c, req, values, 2, NULL, NULL), JVE_STATUS_INVALID_ARGUMENT);
+
+  /* A bad document names the place. */
+  {
+    static const char kBad[] = "{\"any_of\":[{\"claim\":\"x\",\"equals\":1}]}";
+    CHECK_STATUS(jve_requirement_new(kBad, strlen(kBad), &bad, why, sizeof why), JVE_STATUS_BAD_JSON);
+  }
+  CHECK(bad == NULL);
+  CHECK(strstr(why, "requirement at /any_of/0/claim:") != NULL);
+  CHECK_STATUS(jve_requirement_new("{", 1, &bad, why, sizeof why), JVE_STATUS_BAD_JSON);
+  CHECK_STATUS(jve_requirement_new(NULL, 3, &bad, why, sizeof why), JVE_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(jve_requirement_new("{}", 2, NULL, why, sizeof why), JVE_STATUS_INVALID_ARGUMENT);
+
+  jve_requirement_free(req);
+  jve_requirement_free(scopes);
+  jve_requirement_free(NULL);
+  jve_scratch_free(scratch);
+  jve_verifier_free(v);
+  jve_key_store_free(store);
+}
+
 /* ---- Driver ----------------------------------------------------------------- */
 
 typedef struct test_case {
@@ -661,6 +744,7 @@ static const test_case kCases[] = {
     {"key_replacement", key_replacement},
     {"null_arguments", null_arguments},
     {"scratch_reuse", scratch_reuse},
+    {"authorize", authorize},
 };
 
 static int run_case(const test_case *t) {

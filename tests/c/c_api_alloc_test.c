@@ -1,4 +1,4 @@
-/* c_api_alloc_test.c: jve_verify and the claims accessors allocate nothing
+/* c_api_alloc_test.c: jve_verify, the claims accessors and jve_authorize allocate nothing
  * once the scratch has verified its first token, through the C API too.
  *
  * The program defines malloc and friends itself (forwarding to glibc's
@@ -78,6 +78,12 @@ int main(void) {
   jve_key_store *store = NULL;
   jve_verifier *verifier = NULL;
   jve_scratch *scratch;
+  static const char kRequirement[] =
+      "{\"all_of\":[{\"scopes\":[\"read\",\"write\"]},{\"claim\":\"/sub\",\"equals_request\":\"user\"},"
+      "{\"any_of\":[{\"claim\":\"/list\",\"contains\":\"y\"},{\"claim\":\"/n\",\"equals\":42}]}]}";
+  jve_requirement *requirement = NULL;
+  jve_request_value value;
+  jve_str message, scope;
   jve_policy policy;
   long before, counted;
   int round, wrong = 0;
@@ -100,6 +106,11 @@ int main(void) {
     return 1;
   }
   scratch = jve_scratch_new();
+  if (jve_requirement_new(kRequirement, strlen(kRequirement), &requirement, why, sizeof why) !=
+      JVE_STATUS_OK) {
+    fprintf(stderr, "requirement: %s\n", why);
+    return 1;
+  }
 
   /* Round 0 warms the scratch (and BoringSSL's lazily built tables); rounds
    * 1-50 are counted. */
@@ -119,6 +130,18 @@ int main(void) {
             jve_claims_type(claims, "jti") != JVE_CLAIM_STRING || jve_claims_alg(claims) == NULL)
           ++wrong;
         (void)jve_claims_get_string(claims, "absent", &s);
+        value.name.data = "user";
+        value.name.len = 4;
+        value.value.data = "alice";
+        value.value.len = 5;
+        /* TOK_OK grants both scopes; TOK_B none. */
+        if (jve_authorize(claims, requirement, &value, 1, &message, &scope) !=
+            (i == 0 ? JVE_STATUS_OK : JVE_STATUS_INSUFFICIENT_SCOPE))
+          ++wrong;
+        value.value.len = 3;
+        if (jve_authorize(claims, requirement, &value, 1, &message, &scope) !=
+            (i == 0 ? JVE_STATUS_FORBIDDEN : JVE_STATUS_INSUFFICIENT_SCOPE))
+          ++wrong;
       }
     }
     counted = g_allocations - before;
@@ -139,7 +162,8 @@ int main(void) {
     fprintf(stderr, "the malloc counter saw nothing: interposition is not working\n");
     return 1;
   }
-  printf("0 allocations in 50 x %zu verifies after warm-up\n", n_tokens);
+  printf("0 allocations in 50 x %zu verifies (and authorizes) after warm-up\n", n_tokens);
+  jve_requirement_free(requirement);
   jve_scratch_free(scratch);
   jve_verifier_free(verifier);
   jve_key_store_free(store);

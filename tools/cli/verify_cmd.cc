@@ -47,6 +47,12 @@ constexpr const char kHelp[] =
     "  --typ TYP            required header typ (case-insensitive, application/ optional)\n"
     "  --jws                verify a JWS whose payload need not be JSON (no claims checks);\n"
     "                       print the payload bytes as they are\n"
+    "authorization (after a successful verify; all must hold):\n"
+    "  --require-scope S    scope S must be granted by 'scope' or 'scp' (repeatable)\n"
+    "  --require-claim PATH=VALUE   the claim at PATH equals the string VALUE or is an array\n"
+    "                       holding it; PATH is a JSON pointer (/realm_access/roles) or a\n"
+    "                       top-level claim name (cognito:groups) (repeatable)\n"
+    "  --requirements FILE  a requirement document (JSON; README \"Authorization\")\n"
     "input:\n"
     "  TOKEN                the token; '-' reads it from standard input\n"
     "  --token-file FILE    read the token from FILE\n"
@@ -60,7 +66,9 @@ constexpr const char kHelp[] =
     "  --threads N          verifying threads (default: the number of CPUs)\n"
     "  --quiet              no progress bar and no summary on stderr\n"
     "\n"
-    "exit: 0 valid (payload on stdout), 1 invalid ('error: <status>: <message>' on stderr),\n"
+    "exit: 0 valid (payload on stdout), 1 invalid ('error: <status>: <message>' on stderr;\n"
+    "      'error: insufficient_scope: ...' or 'error: forbidden: ...' when the token is\n"
+    "      genuine but a requirement fails),\n"
     "      2 usage error or unreadable / unparseable key file\n"
     "      with --tokens: 0 all valid, 1 any invalid, 2 usage error or unreadable input\n";
 
@@ -136,6 +144,8 @@ int run_verify_command(int argc, char** argv) {
   std::string tokens_file;
   std::optional<int64_t> threads;
   std::optional<int64_t> now;
+  std::vector<std::string> required_scopes, requirements_files;
+  std::vector<Rule> required_claims;
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -201,6 +211,20 @@ int run_verify_command(int argc, char** argv) {
       if (!value(policy.typ) || policy.typ.empty()) return usage_error("--typ needs a value");
     } else if (arg == "--jws") {
       jws = true;
+    } else if (arg == "--require-scope") {
+      if (!value(v) || v.empty()) return usage_error("--require-scope needs a scope");
+      required_scopes.push_back(v);
+    } else if (arg == "--require-claim") {
+      const size_t eq = value(v) ? v.find('=') : std::string::npos;
+      if (eq == std::string::npos || eq == 0) return usage_error("--require-claim needs PATH=VALUE");
+      const std::string path = v.substr(0, eq);
+      // A leading '/' makes a JSON pointer; anything else is one top-level
+      // name, taken as it is (so "https://x/roles" needs no escaping).
+      required_claims.push_back(
+          require::claim(path[0] == '/' ? path : member_pointer(path)).contains(v.substr(eq + 1)));
+    } else if (arg == "--requirements") {
+      if (!value(v) || v.empty()) return usage_error("--requirements needs a FILE");
+      requirements_files.push_back(v);
     } else if (arg == "--tokens") {
       if (!value(tokens_file) || tokens_file.empty()) return usage_error("--tokens needs a FILE (or -)");
     } else if (arg == "--threads") {
@@ -228,6 +252,38 @@ int run_verify_command(int argc, char** argv) {
   } else {
     if (threads) return usage_error("--threads goes with --tokens");
     if (have_token == !token_file.empty()) return usage_error("give exactly one of TOKEN, -, --token-file");
+  }
+
+  // Requirements: the flags as one all_of, then each document; together
+  // an all_of, evaluated in that order.
+  std::vector<Requirement> requirements;
+  if (!required_scopes.empty() || !required_claims.empty() || !requirements_files.empty()) {
+    if (jws || !tokens_file.empty())
+      return usage_error("--require-scope, --require-claim and --requirements check the claims of one "
+                         "token: not with --jws or --tokens");
+    std::vector<Rule> rules;
+    if (!required_scopes.empty()) rules.push_back(require::scopes(required_scopes));
+    for (Rule& r : required_claims) rules.push_back(std::move(r));
+    std::string error;
+    if (!rules.empty()) {
+      Result<Requirement> r = Requirement::compile(require::all_of(std::move(rules)), &error);
+      if (!r.ok()) return usage_error("--require-scope / --require-claim: " + error);
+      requirements.push_back(std::move(*r));
+    }
+    for (const std::string& f : requirements_files) {
+      std::string doc;
+      if (!read_file(f, doc)) {
+        std::fprintf(stderr, "jve verify: cannot read requirements file '%s': %s\n", f.c_str(),
+                     std::strerror(errno));
+        return kUsage;
+      }
+      Result<Requirement> r = Requirement::from_json(doc, &error);
+      if (!r.ok()) {
+        std::fprintf(stderr, "jve verify: %s: %s\n", f.c_str(), error.c_str());
+        return kUsage;
+      }
+      requirements.push_back(std::move(*r));
+    }
   }
 
   // Keys.
@@ -300,6 +356,16 @@ int run_verify_command(int argc, char** argv) {
     std::fprintf(stderr, "error: %s: %s\n", std::string(to_string(st)).c_str(),
                  std::string(message(st)).c_str());
     return kInvalid;
+  }
+  // Authorization runs only on a genuine token: authentication failures
+  // above always take precedence.
+  for (const Requirement& r : requirements) {
+    Denial denial;
+    if (Status s = authorize(claims, r, {}, &denial); s != Status::ok) {
+      std::fprintf(stderr, "error: %s: %.*s\n", std::string(to_string(s)).c_str(),
+                   static_cast<int>(denial.message.size()), denial.message.data());
+      return kInvalid;
+    }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (!jws) std::fputc('\n', stdout);

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "jve/authz.h"
 #include "jve/claims.h"
 #include "jve/key_source.h"
 #include "jve/key_set.h"
@@ -104,6 +105,10 @@ struct jve_verifier {
 
 struct jve_claims {
   jve::Claims claims;
+};
+
+struct jve_requirement {
+  jve::Requirement requirement;
 };
 
 // The claims live in the scratch: they point into it anyway, so they share
@@ -495,4 +500,65 @@ int jve_claims_typ(const jve_claims* claims, jve_str* out) {
 int jve_claims_header_json(const jve_claims* claims, jve_str* out) {
   const jve::Claims* c = get(claims);
   return c ? put(std::optional<std::string_view>(c->header.json), out) : 0;
+}
+
+// ---- Authorization ----
+
+jve_status jve_requirement_new(const char* json, size_t json_len, jve_requirement** out, char* why,
+                               size_t why_size) {
+  if (out != nullptr) *out = nullptr;
+  if (out == nullptr || (json == nullptr && json_len != 0)) {
+    write_why(why, why_size, "NULL argument");
+    return JVE_STATUS_INVALID_ARGUMENT;
+  }
+  try {
+    std::string error;
+    auto req = jve::Requirement::from_json(std::string_view(json != nullptr ? json : "", json_len), &error);
+    if (!req.ok()) {
+      write_why(why, why_size, error);
+      return to_c(req.status());
+    }
+    *out = new jve_requirement{std::move(*req)};
+    write_why(why, why_size, "");
+    return JVE_STATUS_OK;
+  } catch (...) {
+    return from_exception(why, why_size);
+  }
+}
+
+void jve_requirement_free(jve_requirement* requirement) { delete requirement; }
+
+int jve_requirement_describe(const jve_requirement* requirement, jve_str* out) {
+  if (requirement == nullptr || out == nullptr) return 0;
+  return put(std::optional<std::string_view>(requirement->requirement.describe()), out);
+}
+
+jve_status jve_authorize(const jve_claims* claims, const jve_requirement* requirement,
+                         const jve_request_value* values, size_t value_count, jve_str* message,
+                         jve_str* scope) {
+  if (message != nullptr) *message = jve_str{"", 0};
+  if (scope != nullptr) *scope = jve_str{"", 0};
+  if (requirement == nullptr || (values == nullptr && value_count != 0) ||
+      value_count > JVE_MAX_REQUEST_VALUES)
+    return JVE_STATUS_INVALID_ARGUMENT;
+  // jve_str and std::string_view differ in layout: convert into a fixed
+  // array on the stack, so the call stays allocation-free.
+  jve::RequestValue converted[JVE_MAX_REQUEST_VALUES];
+  for (size_t i = 0; i < value_count; ++i) {
+    const jve_request_value& v = values[i];
+    if ((v.name.data == nullptr && v.name.len != 0) || (v.value.data == nullptr && v.value.len != 0))
+      return JVE_STATUS_INVALID_ARGUMENT;
+    converted[i] = {std::string_view(v.name.data != nullptr ? v.name.data : "", v.name.len),
+                    std::string_view(v.value.data != nullptr ? v.value.data : "", v.value.len)};
+  }
+  static const jve::Claims kNoClaims;  // a NULL |claims| satisfies nothing
+  jve::Denial denial;
+  const jve::Status s = jve::authorize(claims != nullptr ? claims->claims : kNoClaims,
+                                       requirement->requirement,
+                                       std::span<const jve::RequestValue>(converted, value_count), &denial);
+  if (s != jve::Status::ok) {
+    if (message != nullptr) *message = jve_str{denial.message.data(), denial.message.size()};
+    if (scope != nullptr && !denial.scope.empty()) *scope = jve_str{denial.scope.data(), denial.scope.size()};
+  }
+  return to_c(s);
 }

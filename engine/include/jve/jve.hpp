@@ -2,6 +2,7 @@
 #pragma once
 
 #include "jve/alg.h"
+#include "jve/authz.h"
 #include "jve/base64url.h"
 #include "jve/claims.h"
 #include "jve/key_set.h"

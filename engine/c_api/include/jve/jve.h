@@ -371,6 +371,68 @@ int jve_claims_typ(const jve_claims *claims, jve_str *out);
 /* jve_claims_header_json: the decoded header JSON. */
 int jve_claims_header_json(const jve_claims *claims, jve_str *out);
 
+/* ---- Authorization ----------------------------------------------------------
+ * A requirement (scopes, claims, request bindings, all_of / any_of) compiled
+ * once from a JSON document (README "Authorization"), evaluated against the
+ * claims of a verified token. The token is genuine either way: a failure is
+ * HTTP 403 (insufficient_scope or forbidden), never 401.
+ *
+ *   jve_requirement *req = NULL;
+ *   if (jve_requirement_new(doc, doc_len, &req, why, sizeof why) != JVE_STATUS_OK)
+ *     die(why);
+ *   ...
+ *   jve_request_value values[] = {{{"tenant", 6}, {tenant, tenant_len}}};
+ *   jve_str message, scope;
+ *   jve_status s = jve_authorize(claims, req, values, 1, &message, &scope);
+ *   if (s != JVE_STATUS_OK) return reject(403, message.data, message.len);
+ *
+ * Immutable once built: any number of threads may authorize with one. */
+typedef struct jve_requirement jve_requirement;
+
+/* jve_requirement_new compiles the requirement document of |json_len| bytes
+ * (need not be NUL-terminated; copied). Returns JVE_STATUS_OK and sets
+ * |*out|, or sets |*out| to NULL and returns bad_json, duplicate_member or
+ * too_deep with a sentence naming the place ("requirement at /all_of/1/claim:
+ * ...") in |why|, as for jve_key_store_new; JVE_STATUS_INVALID_ARGUMENT for
+ * NULL arguments. */
+jve_status jve_requirement_new(const char *json, size_t json_len, jve_requirement **out,
+                               char *why, size_t why_size);
+
+/* jve_requirement_free: NULL is a no-op. Invalidates the messages
+ * jve_authorize returned for it. */
+void jve_requirement_free(jve_requirement *requirement);
+
+/* jve_requirement_describe: the requirement as one line of text; points into
+ * |requirement|. 0 for NULL arguments. */
+int jve_requirement_describe(const jve_requirement *requirement, jve_str *out);
+
+/* A per-request value a requirement binds a claim to ("equals_request"),
+ * e.g. the tenant of the URL. Borrowed for the call only. */
+typedef struct jve_request_value {
+  jve_str name;
+  jve_str value;
+} jve_request_value;
+
+/* The most request values jve_authorize takes in one call. */
+#define JVE_MAX_REQUEST_VALUES 32
+
+/* jve_authorize evaluates |requirement| against |claims| (from a successful
+ * jve_verify) with |value_count| request values. Returns JVE_STATUS_OK,
+ * JVE_STATUS_INSUFFICIENT_SCOPE (a required scope is not granted) or
+ * JVE_STATUS_FORBIDDEN (another requirement is not met; also for claims of a
+ * failed verify); JVE_STATUS_INVALID_ARGUMENT for a NULL |requirement|, NULL
+ * |values| with a count, a NULL name or value with a length, or more than
+ * JVE_MAX_REQUEST_VALUES values.
+ * On a failure |message| (may be NULL) receives the requirement that failed
+ * ('scope "orders:write" is not granted'), and |scope| (may be NULL), for
+ * insufficient_scope, the scopes of the failed scope requirement, space-
+ * separated (RFC 6750 §3 scope attribute); both are set to empty on success.
+ * They point into |requirement| and live as long as it does.
+ * Never allocates. */
+jve_status jve_authorize(const jve_claims *claims, const jve_requirement *requirement,
+                         const jve_request_value *values, size_t value_count, jve_str *message,
+                         jve_str *scope);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
