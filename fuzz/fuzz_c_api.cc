@@ -183,11 +183,13 @@ void read_policy(FuzzedDataProvider& in, Policies& p) {
 // The claims accessors against jve::Claims, and against NULL arguments.
 void check_claims(const jve_claims* c, const jve::Claims& want, const std::string& name) {
   if (c == nullptr) fail("jve_verify returned ok without claims");
-  auto same = [](int got, jve_str s, const std::optional<std::string_view>& w) {
+  // The out-values by reference: read after the accessor wrote them (the
+  // order in which a call's arguments are evaluated is unspecified).
+  auto same = [](int got, const jve_str& s, const std::optional<std::string_view>& w) {
     if (got != (w ? 1 : 0)) return false;
     return !w || std::string_view(s.data, s.len) == *w;
   };
-  auto same_n = [](int got, double d, const std::optional<double>& w) {
+  auto same_n = [](int got, const double& d, const std::optional<double>& w) {
     return got == (w ? 1 : 0) && (!w || d == *w);
   };
   jve_str s{};
