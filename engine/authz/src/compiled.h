@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "json/name_key.h"
 #include "jve/authz.h"
 
 namespace jve::detail {
@@ -32,29 +33,9 @@ struct Pointer {
 // missing claim, such as "scp" next to "scope", costs a full scan).
 inline constexpr size_t kMaxTopNames = 8;
 
-// name_key packs a member name into an integer that, for names of equal
-// length up to eight bytes, is equal exactly when the names are (fixed-size
-// loads within the name only, as json/strict.cc does for its duplicate
-// check): the pass over the payload compares integers, not memcmp calls.
-inline uint64_t name_key(std::string_view k) noexcept {
-  const char* p = k.data();
-  const size_t n = k.size();
-  if (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  }
-  if (n >= 4) {
-    uint32_t lo, hi;
-    std::memcpy(&lo, p, 4);
-    std::memcpy(&hi, p + n - 4, 4);
-    return lo | static_cast<uint64_t>(hi) << 32;
-  }
-  if (n == 0) return 0;
-  return static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
-         static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 |
-         static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << 16;
-}
+// name_key (json/name_key.h) packs a member name into an integer: the pass over
+// the payload compares integers, not memcmp calls.
+using json::name_key;
 
 struct TopName {
   std::string name;

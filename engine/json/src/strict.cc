@@ -1,4 +1,5 @@
 #include "json/strict.h"
+#include "json/name_key.h"
 
 #include <algorithm>
 #include <cstring>
@@ -35,34 +36,6 @@ Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
   return check_members(e, 1, max_depth);
 }
 
-namespace {
-
-// name_prefix packs a name's bytes into an integer that, for names of equal
-// length up to eight bytes, is equal exactly when the names are. Fixed-size
-// loads only: a variable-length copy into a stack integer stalls on store
-// forwarding (it was 40% of check_members in perf).
-uint64_t name_prefix(std::string_view k) noexcept {
-  const char* p = k.data();
-  const size_t n = k.size();
-  if (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  }
-  if (n >= 4) {  // bytes [0,4) and [n-4,n) cover all n bytes
-    uint32_t lo, hi;
-    std::memcpy(&lo, p, 4);
-    std::memcpy(&hi, p + n - 4, 4);
-    return lo | static_cast<uint64_t>(hi) << 32;
-  }
-  if (n == 0) return 0;
-  return static_cast<uint64_t>(static_cast<uint8_t>(p[0])) |
-         static_cast<uint64_t>(static_cast<uint8_t>(p[n / 2])) << 8 |
-         static_cast<uint64_t>(static_cast<uint8_t>(p[n - 1])) << 16;
-}
-
-}  // namespace
-
 // |depth| is the nesting level of |e| (the root container is 1). The
 // recursion is bounded by |max_depth|, and simdjson has already refused
 // documents deeper than the parser was sized for.
@@ -83,7 +56,7 @@ Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
   const size_t base = names_.size();
   for (auto field : obj) {  // within reserved capacity
     const std::string_view k = field.key;
-    names_.push_back({name_prefix(k), k});
+    names_.push_back({name_key(k), k});
   }
   auto first = names_.begin() + static_cast<ptrdiff_t>(base);
   const size_t n = names_.size() - base;
