@@ -43,7 +43,8 @@ std::string_view to_string(SourceErrorKind kind) noexcept;
 struct SourceError {
   SourceErrorKind kind = SourceErrorKind::none;
   // jwks_status is the jve::Status of a document that was read but refused:
-  // too_large; bad_json, duplicate_member or too_deep for broken JSON; bad_key
+  // too_large; duplicate_member, or bad_json for any other broken JSON (nesting
+  // too deep included: key documents do not tell it apart); bad_key
   // for JSON that is not a JWKS; for a JWKS whose keys were all left out, the
   // first left-out key's status (weak_key, unsupported_key, ...), or
   // key_not_found when "keys" is empty (the C API's jve_key_store_new gives
