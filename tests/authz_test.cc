@@ -399,3 +399,71 @@ TEST(Requirement, CopiesShareTheCompiledTree) {
 
 }  // namespace
 }  // namespace jve
+
+// ---- ClaimPath / append_claim_text: passing claims on ----------------------
+
+namespace jve {
+namespace {
+
+class ClaimText : public Authz {
+ protected:
+  // text returns the claim at |pointer| as append_claim_text writes it after
+  // "pre:", or "absent" when it writes nothing.
+  std::string text(std::string_view pointer) {
+    auto path = ClaimPath::parse(pointer);
+    EXPECT_TRUE(path.ok()) << pointer;
+    if (!path.ok()) return "bad pointer";
+    std::string out = "pre:";
+    if (!append_claim_text(claims_, *path, out)) return out == "pre:" ? "absent" : "wrote on failure: " + out;
+    return out;
+  }
+};
+
+TEST_F(ClaimText, ScalarsArraysAndNestedPaths) {
+  verify("\"s\":\"acme\",\"i\":-42,\"u\":18446744073709551615,\"f\":1.5,\"t\":true,\"b\":false,"
+         "\"n\":null,\"o\":{\"roles\":[\"a\",\"b\"],\"id\":7},\"a\":[\"x\",2,true],\"e\":[],"
+         "\"mixed\":[\"x\",{\"y\":1}],\"https://example.com/roles\":[\"admin\"],\"nested\":[[1]]");
+  EXPECT_EQ(text("/s"), "pre:acme");
+  EXPECT_EQ(text("/i"), "pre:-42");
+  EXPECT_EQ(text("/u"), "pre:18446744073709551615");
+  EXPECT_EQ(text("/f"), "pre:1.5");
+  EXPECT_EQ(text("/t"), "pre:true");
+  EXPECT_EQ(text("/b"), "pre:false");
+  EXPECT_EQ(text("/o/roles"), "pre:a,b");
+  EXPECT_EQ(text("/o/roles/1"), "pre:b");
+  EXPECT_EQ(text("/o/id"), "pre:7");
+  EXPECT_EQ(text("/a"), "pre:x,2,true");
+  EXPECT_EQ(text("/e"), "pre:");  // an empty array: nothing to join
+  EXPECT_EQ(text("/https:~1~1example.com~1roles"), "pre:admin");
+  EXPECT_EQ(text("/exp"), "pre:1700000100");
+  // Nothing is written for what has no one-line text.
+  EXPECT_EQ(text("/n"), "absent");
+  EXPECT_EQ(text("/o"), "absent");
+  EXPECT_EQ(text("/mixed"), "absent");
+  EXPECT_EQ(text("/nested"), "absent");
+  EXPECT_EQ(text("/missing"), "absent");
+  EXPECT_EQ(text("/o/roles/2"), "absent");
+  EXPECT_EQ(text("/s/x"), "absent");
+}
+
+TEST_F(ClaimText, UnverifiedClaimsGiveNothing) {
+  verify("\"s\":\"acme\"");
+  EXPECT_EQ(verifier_->verify("x.y.z", scratch_, claims_), Status::bad_base64);
+  EXPECT_EQ(text("/s"), "absent");
+}
+
+TEST(ClaimPathParse, RefusesWhatIsNotRfc6901) {
+  for (std::string_view bad : {"", "s", "/a~2", "/a~"}) {
+    std::string error;
+    auto p = ClaimPath::parse(bad, &error);
+    EXPECT_FALSE(p.ok()) << bad;
+    EXPECT_EQ(p.status(), Status::bad_json) << bad;
+    EXPECT_NE(error.find("JSON pointer"), std::string::npos) << error;
+  }
+  auto p = ClaimPath::parse("/a~1b~0c");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->text(), "/a~1b~0c");
+}
+
+}  // namespace
+}  // namespace jve

@@ -1,7 +1,9 @@
 // authorize: evaluating a compiled Requirement against verified claims.
 // Hot path: reads the compiled tree and the parsed payload, allocates
 // nothing, and reports failures with messages written at compile time.
+#include <charconv>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "compiled.h"
@@ -13,6 +15,7 @@ namespace jve {
 
 struct RequirementAccess {
   static const detail::CompiledRequirement* get(const Requirement& r) noexcept { return r.c_.get(); }
+  static const detail::Pointer* get(const ClaimPath& p) noexcept { return p.p_.get(); }
 };
 
 namespace {
@@ -28,11 +31,13 @@ struct Context {
   std::span<const RequestValue> values;
 };
 
-json::Value resolve(const Context& cx, const Pointer& p) noexcept {
-  json::Value v = cx.root;
+// resolve walks |p| from |root|, or from its first step's member in |top|
+// when the requirement found that member already.
+json::Value resolve(const json::Value& root, const json::Value* top, const Pointer& p) noexcept {
+  json::Value v = root;
   size_t first = 0;
-  if (p.top >= 0) {
-    v = cx.top[p.top];
+  if (top != nullptr && p.top >= 0) {
+    v = top[p.top];
     first = 1;
   }
   for (size_t i = first; i < p.steps.size(); ++i) {
@@ -144,16 +149,16 @@ Status eval(const Node& n, const Context& cx, Denial* d) noexcept {
       const size_t count = n.scopes.size();  // 1..64, checked at compile
       ScopeSet set{n, count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1};
       for (size_t i = 0; i < n.scope_claims.size() && set.missing != 0; ++i)
-        set.read(resolve(cx, n.scope_claims[i]));
+        set.read(resolve(cx.root, cx.top, n.scope_claims[i]));
       if (set.missing == 0) return Status::ok;
       const Node::Scope& first = n.scopes[static_cast<size_t>(__builtin_ctzll(set.missing))];
       return deny(Status::insufficient_scope, first.message, n.scope_list, d);
     }
     case Rule::Kind::claim_equals:
-      if (is(resolve(cx, n.pointer), n.value)) return Status::ok;
+      if (is(resolve(cx.root, cx.top, n.pointer), n.value)) return Status::ok;
       return deny(Status::forbidden, n.message, {}, d);
     case Rule::Kind::claim_contains: {
-      const json::Value v = resolve(cx, n.pointer);
+      const json::Value v = resolve(cx.root, cx.top, n.pointer);
       if (is_or_holds(v, [&](const json::Value& e) { return is(e, n.value); })) return Status::ok;
       return deny(Status::forbidden, n.message, {}, d);
     }
@@ -166,7 +171,7 @@ Status eval(const Node& n, const Context& cx, Denial* d) noexcept {
           break;
         }
       if (rv == nullptr) return deny(Status::forbidden, n.missing_message, {}, d);
-      const json::Value v = resolve(cx, n.pointer);
+      const json::Value v = resolve(cx.root, cx.top, n.pointer);
       const bool ok = n.kind == Rule::Kind::request_equals
                           ? is_string(v, rv->value)
                           : is_or_holds(v, [&](const json::Value& e) { return is_string(e, rv->value); });
@@ -229,6 +234,56 @@ Status authorize(const Claims& claims, const Requirement& requirement,
     }
   }
   return eval(c->root, Context{root, top, values}, denial);
+}
+
+namespace {
+
+// append_scalar writes a string, number or boolean as text; false for
+// anything else.
+bool append_scalar(const json::Value& v, std::string& out) {
+  std::string_view s;
+  if (v.get_string(s)) {
+    out += s;
+    return true;
+  }
+  bool b;
+  if (v.get_bool(b)) {
+    out += b ? "true" : "false";
+    return true;
+  }
+  if (v.kind() != json::Value::Kind::number) return false;
+  char buf[32];
+  std::to_chars_result r;
+  int64_t i;
+  double d;
+  const simdjson::dom::element& e = v.raw();
+  uint64_t u;
+  if (v.get_int(i)) r = std::to_chars(buf, buf + sizeof buf, i);
+  else if (e.get_uint64().get(u) == simdjson::SUCCESS) r = std::to_chars(buf, buf + sizeof buf, u);
+  else if (v.get_number(d)) r = std::to_chars(buf, buf + sizeof buf, d);
+  else return false;
+  out.append(buf, r.ptr);
+  return true;
+}
+
+}  // namespace
+
+bool append_claim_text(const Claims& claims, const ClaimPath& path, std::string& out) {
+  const Pointer* p = RequirementAccess::get(path);
+  const json::Value root = detail::ClaimsAccess::root(claims);
+  if (p == nullptr || root.kind() != json::Value::Kind::object) return false;
+  const json::Value v = resolve(root, nullptr, *p);
+  const size_t start = out.size();
+  if (v.kind() != json::Value::Kind::array) return append_scalar(v, out);
+  bool ok = true, first = true;
+  v.for_each_element([&](json::Value e) {
+    if (!first) out += ',';
+    first = false;
+    ok = append_scalar(e, out);
+    return ok;
+  });
+  if (!ok) out.resize(start);
+  return ok;
 }
 
 }  // namespace jve

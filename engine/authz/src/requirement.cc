@@ -392,6 +392,18 @@ Result<Requirement> Requirement::from_json(std::string_view document, std::strin
   return compile(rule, error);
 }
 
+Result<ClaimPath> ClaimPath::parse(std::string_view pointer, std::string* error) {
+  auto p = std::make_shared<detail::Pointer>();
+  std::string why;
+  if (!parse_pointer(std::string(pointer), *p, why)) {
+    if (error != nullptr) *error = why;
+    return Status::bad_json;
+  }
+  return ClaimPath(std::move(p));
+}
+
+std::string_view ClaimPath::text() const noexcept { return p_ != nullptr ? std::string_view(p_->text) : std::string_view(); }
+
 std::string_view Requirement::describe() const noexcept {
   return c_ != nullptr ? std::string_view(c_->root.description) : std::string_view();
 }
