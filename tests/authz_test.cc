@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "jve/jve.hpp"
@@ -395,6 +397,63 @@ TEST(Requirement, CopiesShareTheCompiledTree) {
   ASSERT_TRUE(r.ok());
   const Requirement copy = *r;
   EXPECT_EQ(copy.describe().data(), r->describe().data());
+}
+
+// The scope string is split eight bytes at a time: tokens of every length
+// (short, 9-16 bytes compared as two packed words, longer by memcmp) at
+// every offset, with runs of spaces, against a plain split.
+TEST_F(Authz, ScopeSplittingAgreesWithAPlainSplit) {
+  std::mt19937 rng(1234);
+  const std::string alphabet = "abc:/._-XYZ0123456789";
+  auto word = [&](size_t len) {
+    std::string w;
+    for (size_t i = 0; i < len; ++i) w += alphabet[rng() % alphabet.size()];
+    return w;
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> granted;
+    std::string scope(rng() % 3, ' ');
+    const size_t count = rng() % 9;
+    for (size_t i = 0; i < count; ++i) {
+      granted.push_back(word(1 + rng() % 24));
+      scope += granted.back() + std::string(1 + rng() % 3, ' ');
+    }
+    if (!scope.empty() && rng() % 2) scope.pop_back();
+    // Wanted: some granted tokens, and near misses (one byte changed, one
+    // byte longer or shorter) that must not be granted.
+    std::vector<std::string> wanted;
+    std::vector<bool> expect;
+    for (const std::string& g : granted) {
+      wanted.push_back(g);
+      expect.push_back(true);
+      std::string changed = g;
+      changed[rng() % changed.size()] = '!';  // not in the alphabet
+      wanted.push_back(changed);
+      expect.push_back(false);
+      wanted.push_back(g + "x");
+      expect.push_back(std::find(granted.begin(), granted.end(), g + "x") != granted.end());
+    }
+    verify("\"scope\":\"" + scope + "\"");
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      auto r = Requirement::compile(scopes({wanted[i]}));
+      ASSERT_TRUE(r.ok()) << wanted[i];
+      EXPECT_EQ(check(*r), expect[i] ? Status::ok : Status::insufficient_scope)
+          << "scope \"" << scope << "\" wanted \"" << wanted[i] << "\"";
+    }
+  }
+}
+
+// A payload with more top-level members than the strict parser indexes
+// (StrictParser::kIndexedMembers) is read by walking the object instead.
+TEST_F(Authz, PayloadsWithManyMembersAreReadToo) {
+  std::string members = "\"scope\":\"a b\"";
+  for (int i = 0; i < 40; ++i) members += ",\"m" + std::to_string(i) + "\":" + std::to_string(i);
+  members += ",\"last\":\"x\"";
+  verify(members);
+  EXPECT_EQ(check(*Requirement::compile(all_of({scopes({"b"}), claim("/last").equals("x"),
+                                                 claim("/m39").equals(39)}))),
+            Status::ok);
+  EXPECT_EQ(check(*Requirement::compile(claim("/m38").equals(39))), Status::forbidden);
 }
 
 }  // namespace

@@ -135,7 +135,8 @@ bool compile_node(const Rule& r, const std::string& path, uint32_t depth, Node& 
           return fail(error, path + "/scopes/" + std::to_string(i),
                       "scope " + quote(s) +
                           " is not a scope-token (RFC 6749 §3.3: printable ASCII, no space, '\"' or '\\')");
-        n.scopes.push_back({s, "scope " + quote(s) + " is not granted"});
+        n.scopes.push_back({s, "scope " + quote(s) + " is not granted", detail::pack_head(s), detail::pack_tail(s)});
+        n.scope_lengths |= detail::length_bit(s.size());
         if (!n.scope_list.empty()) n.scope_list += ' ';
         n.scope_list += s;
       }

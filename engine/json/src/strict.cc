@@ -23,6 +23,7 @@ bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
 
 Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
                            Value& root) noexcept {
+  root_indexed_ = false;
   if (len > capacity_) return Status::too_large;
   // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and
   // RFC 7515 signs bytes, so a BOM is not JSON here.
@@ -33,7 +34,10 @@ Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
   if (err != simdjson::SUCCESS) return Status::bad_json;
   names_.clear();
   root = Value(e);
-  return check_members(e, 1, max_depth);
+  root_count_ = 0;
+  const Status st = check_members(e, 1, max_depth);
+  root_indexed_ = st == Status::ok && e.is_object() && root_count_ <= kIndexedMembers;
+  return st;
 }
 
 // |depth| is the nesting level of |e| (the root container is 1). The
@@ -54,9 +58,15 @@ Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
   if (!e.is_object()) return Status::ok;
   simdjson::dom::object obj = e.get_object().value_unsafe();
   const size_t base = names_.size();
+  const bool root_object = depth == 1;  // its members are also kept (root_members)
   for (auto field : obj) {  // within reserved capacity
     const std::string_view k = field.key;
-    names_.push_back({name_key(k), k});
+    const uint64_t key = name_key(k);
+    names_.push_back({key, k});
+    if (root_object) {
+      if (root_count_ < kIndexedMembers) root_members_[root_count_] = Member{key, k, field.value};
+      ++root_count_;
+    }
   }
   auto first = names_.begin() + static_cast<ptrdiff_t>(base);
   const size_t n = names_.size() - base;

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,27 @@ class StrictParser {
   size_t capacity() const noexcept { return capacity_; }
   uint32_t max_depth() const noexcept { return max_depth_; }
 
+  // Member is one member of the root object: its name, the name packed by
+  // name_key, and its value.
+  struct Member {
+    uint64_t key;
+    std::string_view name;
+    simdjson::dom::element value;
+  };
+  // The root object's members are recorded, in document order, on the pass
+  // the duplicate check makes anyway, so that finding claims by name later
+  // (authorization) compares integers instead of walking the DOM again. At
+  // most this many; a root with more is not indexed.
+  static constexpr size_t kIndexedMembers = 32;
+  // root_members returns the members of the last successful parse's root
+  // object; false (and nothing) when the root was not an object, had more
+  // than kIndexedMembers members, or the last parse failed.
+  bool root_members(std::span<const Member>& out) const noexcept {
+    if (!root_indexed_) return false;
+    out = std::span<const Member>(root_members_, root_count_);
+    return true;
+  }
+
  private:
   Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
 
@@ -68,6 +90,9 @@ class StrictParser {
     }
   };
   std::vector<Name> names_;  // capacity fixed by reserve()
+  Member root_members_[kIndexedMembers];
+  size_t root_count_ = 0;
+  bool root_indexed_ = false;
   size_t capacity_ = 0;
   uint32_t max_depth_ = 0;
 };
