@@ -446,14 +446,19 @@ TEST_F(Authz, ScopeSplittingAgreesWithAPlainSplit) {
 // A payload with more top-level members than the strict parser indexes
 // (StrictParser::kIndexedMembers) is read by walking the object instead.
 TEST_F(Authz, PayloadsWithManyMembersAreReadToo) {
-  std::string members = "\"scope\":\"a b\"";
-  for (int i = 0; i < 40; ++i) members += ",\"m" + std::to_string(i) + "\":" + std::to_string(i);
-  members += ",\"last\":\"x\"";
-  verify(members);
-  EXPECT_EQ(check(*Requirement::compile(all_of({scopes({"b"}), claim("/last").equals("x"),
-                                                 claim("/m39").equals(39)}))),
-            Status::ok);
-  EXPECT_EQ(check(*Requirement::compile(claim("/m38").equals(39))), Status::forbidden);
+  // verify() adds exp: 3 + count members, across the index's bound.
+  for (int count : {10, 12, 13, 14, 40}) {
+    std::string members = "\"scope\":\"a b\"";
+    for (int i = 0; i < count; ++i) members += ",\"m" + std::to_string(i) + "\":" + std::to_string(i);
+    members += ",\"last_member_with_a_long_name\":\"x\"";
+    verify(members);
+    const std::string last = "/m" + std::to_string(count - 1);
+    EXPECT_EQ(check(*Requirement::compile(all_of({scopes({"b"}), claim("/last_member_with_a_long_name").equals("x"),
+                                                   claim(last).equals(count - 1)}))),
+              Status::ok) << count;
+    EXPECT_EQ(check(*Requirement::compile(claim("/last_member_with_a_long_nam").equals("x"))), Status::forbidden);
+    EXPECT_EQ(check(*Requirement::compile(claim(last).equals(count))), Status::forbidden) << count;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // authorize: evaluating a compiled Requirement against verified claims.
 // Hot path: reads the compiled tree and the parsed payload, allocates
 // nothing, and reports failures with messages written at compile time.
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -254,16 +255,17 @@ Status authorize(const Claims& claims, const Requirement& requirement,
   json::Value top[detail::kMaxTopNames];
   const size_t want = c->top_names.size();
   size_t found = 0;
-  std::span<const json::StrictParser::Member> members;
+  json::StrictParser::RootMembers members;
   if (want != 0 && detail::ClaimsAccess::root_members(claims, members)) {
-    // The strict parser recorded the members with their names packed: a
+    // The strict parser kept the root's members with their names packed: a
     // lookup is integer compares over a small array, not a DOM walk.
     for (size_t i = 0; i < want; ++i) {
       const detail::TopName& name = c->top_names[i];
-      for (const json::StrictParser::Member& m : members) {
-        if (m.key == name.key && m.name.size() == name.name.size() &&
-            (m.name.size() <= 8 || std::memcmp(m.name.data(), name.name.data(), m.name.size()) == 0)) {
-          top[i] = json::Value(m.value);
+      for (size_t j = 0; j < members.names.size(); ++j) {
+        const std::string_view k = members.names[j].text;
+        if (members.names[j].prefix == name.key && k.size() == name.name.size() &&
+            (k.size() <= 8 || std::memcmp(k.data(), name.name.data(), k.size()) == 0)) {
+          top[i] = json::Value(members.values[j]);
           break;
         }
       }

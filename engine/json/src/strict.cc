@@ -58,24 +58,30 @@ Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
   if (!e.is_object()) return Status::ok;
   simdjson::dom::object obj = e.get_object().value_unsafe();
   const size_t base = names_.size();
-  const bool root_object = depth == 1;  // its members are also kept (root_members)
-  for (auto field : obj) {  // within reserved capacity
-    const std::string_view k = field.key;
-    const uint64_t key = name_key(k);
-    names_.push_back({key, k});
-    if (root_object) {
-      if (root_count_ < kIndexedMembers) root_members_[root_count_] = Member{key, k, field.value};
-      ++root_count_;
+  const bool root_object = depth == 1;  // its members are kept (root_members)
+  if (root_object) {
+    size_t count = 0;  // a local: the member would be reloaded after every store
+    for (auto field : obj) {  // within reserved capacity
+      const std::string_view k = field.key;
+      if (count < kIndexedMembers) root_values_[count] = field.value;
+      ++count;
+      names_.push_back({name_key(k), k});
+    }
+    root_count_ = count;
+  } else {
+    for (auto field : obj) {
+      const std::string_view k = field.key;
+      names_.push_back({name_key(k), k});
     }
   }
   auto first = names_.begin() + static_cast<ptrdiff_t>(base);
   const size_t n = names_.size() - base;
   bool dup = false;
-  if (n <= 16) {
+  if (n <= kIndexedMembers) {  // 16
     // Headers and typical payloads: pairwise integer compares beat sorting.
     // A branch-free pass over (prefix, length) keys first; the exact check
     // runs only when two keys collide.
-    uint64_t keys[16];
+    uint64_t keys[kIndexedMembers];
     for (size_t i = 0; i < n; ++i) keys[i] = first[i].prefix ^ (first[i].text.size() * 0x9E3779B97F4A7C15ull);
     bool collision = false;
     for (size_t i = 1; i < n; ++i)
@@ -86,7 +92,7 @@ Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
     std::sort(first, names_.end());
     dup = std::adjacent_find(first, names_.end()) != names_.end();
   }
-  names_.resize(base);
+  if (!root_object || n > kIndexedMembers) names_.resize(base);  // (sorted above)
   if (dup) return Status::duplicate_member;
   for (auto field : obj) {
     if (field.value.is_array() || field.value.is_object()) {

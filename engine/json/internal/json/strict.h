@@ -50,33 +50,9 @@ class StrictParser {
   size_t capacity() const noexcept { return capacity_; }
   uint32_t max_depth() const noexcept { return max_depth_; }
 
-  // Member is one member of the root object: its name, the name packed by
-  // name_key, and its value.
-  struct Member {
-    uint64_t key;
-    std::string_view name;
-    simdjson::dom::element value;
-  };
-  // The root object's members are recorded, in document order, on the pass
-  // the duplicate check makes anyway, so that finding claims by name later
-  // (authorization) compares integers instead of walking the DOM again. At
-  // most this many; a root with more is not indexed.
-  static constexpr size_t kIndexedMembers = 32;
-  // root_members returns the members of the last successful parse's root
-  // object; false (and nothing) when the root was not an object, had more
-  // than kIndexedMembers members, or the last parse failed.
-  bool root_members(std::span<const Member>& out) const noexcept {
-    if (!root_indexed_) return false;
-    out = std::span<const Member>(root_members_, root_count_);
-    return true;
-  }
-
- private:
-  Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
-
-  simdjson::dom::parser parser_;
-  // A member name with its first eight bytes as an integer: names up to
-  // eight bytes (every registered JOSE and JWT name) compare without memcmp.
+  // Name is a member name with its first eight bytes packed (name_key):
+  // names up to eight bytes (every registered JOSE and JWT name) compare
+  // without memcmp.
   struct Name {
     uint64_t prefix;
     std::string_view text;
@@ -89,8 +65,33 @@ class StrictParser {
       return text < o.text;
     }
   };
-  std::vector<Name> names_;  // capacity fixed by reserve()
-  Member root_members_[kIndexedMembers];
+  // The root object's members, as the duplicate check saw them: finding
+  // claims by name later (authorization) then compares integers instead of
+  // walking the DOM again. Kept only for roots of up to kIndexedMembers
+  // members (beyond that the check sorts the names).
+  static constexpr size_t kIndexedMembers = 16;
+  struct RootMembers {
+    std::span<const Name> names;
+    const simdjson::dom::element* values;  // values[i] belongs to names[i]
+  };
+  // root_members gives the members of the last successful parse's root
+  // object, in document order; false when the root was not an object, had
+  // more than kIndexedMembers members, or the last parse failed.
+  bool root_members(RootMembers& out) const noexcept {
+    if (!root_indexed_) return false;
+    out = RootMembers{std::span<const Name>(names_.data(), root_count_), root_values_};
+    return true;
+  }
+
+ private:
+  Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
+
+  simdjson::dom::parser parser_;
+  // Capacity fixed by reserve(). The root's names stay at the front after
+  // its check (root_members); each nested object's are checked after them
+  // and dropped.
+  std::vector<Name> names_;
+  simdjson::dom::element root_values_[kIndexedMembers];
   size_t root_count_ = 0;
   bool root_indexed_ = false;
   size_t capacity_ = 0;

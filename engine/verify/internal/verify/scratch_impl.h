@@ -38,7 +38,7 @@ struct ClaimsAccess {
   // root_members gives the payload's top-level members as the strict
   // parser recorded them (StrictParser::root_members); false when there is
   // no such record (then walk root).
-  static bool root_members(const Claims& c, std::span<const json::StrictParser::Member>& out) noexcept {
+  static bool root_members(const Claims& c, json::StrictParser::RootMembers& out) noexcept {
     return c.source_ != nullptr && c.source_->parser != nullptr && c.source_->parser->root_members(out);
   }
 };
