@@ -1,0 +1,319 @@
+// RevocationList: an immutable open-addressing table per published version,
+// read through detail::ReaderGate like KeyStore's key sets.
+//
+// Why a rebuilt immutable table rather than a concurrent map: the verify
+// side must take no lock and allocate nothing, and writes are rare (a
+// revocation, a resync) and batched by their owner, so copying the table on
+// write (milliseconds for 100,000 entries) costs nothing a verify sees.
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <random>
+
+#include "jve/policy.h"
+#include "jve/revocation.h"
+#include "verify/revocation_check.h"
+
+namespace jve {
+
+namespace detail {
+
+struct RevocationTable {
+  // Strings live in |arena|: the kind byte, then iss, then value.
+  struct Entry {
+    uint32_t offset;
+    uint16_t iss_len;
+    uint16_t value_len;
+    int64_t before;
+    int64_t expires_at;
+  };
+  std::vector<Entry> entries;
+  std::string arena;
+  // A slot is (32-bit hash tag << 32) | (entry index + 1); 0 is empty.
+  std::vector<uint64_t> slots;
+  uint64_t mask = 0;
+  uint64_t seed = 0;
+  size_t by_kind[4] = {0, 0, 0, 0};
+  bool any_iss[4] = {false, false, false, false};  // entries with an empty iss
+  bool any_kid = false;                            // key entries for every kid
+
+  uint8_t kind(const Entry& e) const noexcept { return static_cast<uint8_t>(arena[e.offset]); }
+  std::string_view iss(const Entry& e) const noexcept {
+    return {arena.data() + e.offset + 1, e.iss_len};
+  }
+  std::string_view value(const Entry& e) const noexcept {
+    return {arena.data() + e.offset + 1 + e.iss_len, e.value_len};
+  }
+  size_t bytes() const noexcept {
+    return sizeof(*this) + entries.capacity() * sizeof(Entry) + arena.capacity() +
+           slots.capacity() * sizeof(uint64_t);
+  }
+
+  const Entry* find(uint8_t k, std::string_view i, std::string_view v, uint64_t h) const noexcept;
+  const Entry* lookup(uint8_t k, std::string_view i, std::string_view v, int64_t now) const noexcept;
+};
+
+namespace {
+
+inline uint64_t rotl(uint64_t x, int r) noexcept { return (x << r) | (x >> (64 - r)); }
+
+// A short multiply-rotate hash over 8-byte words; the seed is random per
+// table, so colliding entries cannot be prepared in advance.
+uint64_t hash_bytes(std::string_view s, uint64_t h) noexcept {
+  constexpr uint64_t k = 0x9E3779B97F4A7C15ull;
+  h ^= s.size() * k;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = rotl((h ^ w) * k, 29);
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, s.data() + i, s.size() - i);
+  h = (h ^ w) * k;
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return h;
+}
+
+inline uint64_t key_hash(uint64_t seed, uint8_t kind, std::string_view iss,
+                         std::string_view value) noexcept {
+  return hash_bytes(value, hash_bytes(iss, seed + kind));
+}
+
+}  // namespace
+
+const RevocationTable::Entry* RevocationTable::find(uint8_t k, std::string_view i,
+                                                    std::string_view v,
+                                                    uint64_t h) const noexcept {
+  const uint64_t tag = h >> 32;
+  for (uint64_t at = h & mask;; at = (at + 1) & mask) {
+    const uint64_t slot = slots[at];
+    if (slot == 0) return nullptr;
+    if ((slot >> 32) != tag) continue;
+    const Entry& e = entries[(slot & 0xFFFFFFFFu) - 1];
+    if (kind(e) == k && iss(e) == i && value(e) == v) return &e;
+  }
+}
+
+const RevocationTable::Entry* RevocationTable::lookup(uint8_t k, std::string_view i,
+                                                      std::string_view v,
+                                                      int64_t now) const noexcept {
+  const Entry* e = find(k, i, v, key_hash(seed, k, i, v));
+  return e && now <= e->expires_at ? e : nullptr;
+}
+
+namespace {
+
+// Builder fills a table: inserting a key already present merges the two
+// (the later cut-off and the later expiry win).
+class Builder {
+ public:
+  Builder(size_t expected, uint64_t seed) {
+    size_t n = 16;
+    while (n < expected * 2) n <<= 1;  // load factor at most 1/2
+    t_ = std::make_unique<RevocationTable>();
+    t_->slots.assign(n, 0);
+    t_->mask = n - 1;
+    t_->seed = seed;
+    t_->entries.reserve(expected);
+  }
+
+  void insert(uint8_t kind, std::string_view iss, std::string_view value, int64_t before,
+              int64_t expires_at) {
+    if (iss.size() > kMaxRevocationField || value.size() > kMaxRevocationField) return;
+    if (t_->entries.size() * 2 >= t_->slots.size()) grow();
+    const uint64_t h = key_hash(t_->seed, kind, iss, value);
+    if (RevocationTable::Entry* e = const_cast<RevocationTable::Entry*>(t_->find(kind, iss, value, h))) {
+      e->before = std::max(e->before, before);
+      e->expires_at = std::max(e->expires_at, expires_at);
+      return;
+    }
+    RevocationTable::Entry e{static_cast<uint32_t>(t_->arena.size()),
+                             static_cast<uint16_t>(iss.size()),
+                             static_cast<uint16_t>(value.size()), before, expires_at};
+    t_->arena.push_back(static_cast<char>(kind));
+    t_->arena.append(iss);
+    t_->arena.append(value);
+    t_->entries.push_back(e);
+    place(h, t_->entries.size());
+    t_->by_kind[kind] += 1;
+    if (iss.empty()) t_->any_iss[kind] = true;
+    if (kind == static_cast<uint8_t>(Revocation::Kind::key) && value.empty()) t_->any_kid = true;
+  }
+
+  std::unique_ptr<RevocationTable> finish() {
+    t_->entries.shrink_to_fit();
+    t_->arena.shrink_to_fit();
+    return std::move(t_);
+  }
+
+ private:
+  void place(uint64_t h, size_t index_plus_one) {
+    uint64_t at = h & t_->mask;
+    while (t_->slots[at] != 0) at = (at + 1) & t_->mask;
+    t_->slots[at] = ((h >> 32) << 32) | index_plus_one;
+  }
+  void grow() {
+    t_->slots.assign(t_->slots.size() * 2, 0);
+    t_->mask = t_->slots.size() - 1;
+    for (size_t i = 0; i < t_->entries.size(); ++i) {
+      const auto& e = t_->entries[i];
+      place(key_hash(t_->seed, t_->kind(e), t_->iss(e), t_->value(e)), i + 1);
+    }
+  }
+
+  std::unique_ptr<RevocationTable> t_;
+};
+
+uint64_t fresh_seed() {
+  static std::atomic<uint64_t> counter{std::random_device{}()};
+  return hash_bytes("jve", counter.fetch_add(0x9E3779B97F4A7C15ull));
+}
+
+int64_t steady_ms() noexcept {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Pins the current table for a scope.
+class Pin {
+ public:
+  Pin(const ReaderGate& gate, const std::atomic<const RevocationTable*>& current) noexcept
+      : counter_(gate.enter()), table_(current.load(std::memory_order_seq_cst)) {}
+  ~Pin() { ReaderGate::leave(counter_); }
+  Pin(const Pin&) = delete;
+  Pin& operator=(const Pin&) = delete;
+  const RevocationTable& operator*() const noexcept { return *table_; }
+
+ private:
+  ReaderGate::Counter* counter_;
+  const RevocationTable* table_;
+};
+
+}  // namespace
+
+Status check_revocation(const Policy& policy, const Claims& claims, int64_t now) noexcept {
+  if (!policy.revocation) return Status::ok;
+  return policy.revocation->check(claims, claims.header.kid.value_or(std::string_view()), now);
+}
+
+}  // namespace detail
+
+using detail::RevocationTable;
+
+RevocationList::RevocationList() : current_(detail::Builder(0, detail::fresh_seed()).finish().release()) {}
+
+RevocationList::~RevocationList() { delete current_.load(); }
+
+void RevocationList::swap_in(const RevocationTable* next) noexcept {
+  std::unique_ptr<const RevocationTable> old(current_.exchange(next, std::memory_order_seq_cst));
+  version_.fetch_add(1, std::memory_order_release);
+  gate_.wait_for_readers();
+}
+
+size_t RevocationList::replace(std::span<const Revocation> entries, int64_t now) {
+  detail::Builder b(entries.size(), detail::fresh_seed());
+  for (const Revocation& r : entries)
+    if (now <= r.expires_at)
+      b.insert(static_cast<uint8_t>(r.kind), r.iss, r.value, r.before, r.expires_at);
+  std::unique_ptr<RevocationTable> next = b.finish();
+  const size_t n = next->entries.size();
+  std::lock_guard<std::mutex> lock(writers_);
+  swap_in(next.release());
+  return n;
+}
+
+size_t RevocationList::add(std::span<const Revocation> entries, int64_t now) {
+  std::lock_guard<std::mutex> lock(writers_);
+  const RevocationTable& cur = *current_.load(std::memory_order_acquire);  // writers_ keeps it
+  detail::Builder b(cur.entries.size() + entries.size(), detail::fresh_seed());
+  for (const auto& e : cur.entries)
+    if (now <= e.expires_at) b.insert(cur.kind(e), cur.iss(e), cur.value(e), e.before, e.expires_at);
+  for (const Revocation& r : entries)
+    if (now <= r.expires_at)
+      b.insert(static_cast<uint8_t>(r.kind), r.iss, r.value, r.before, r.expires_at);
+  std::unique_ptr<RevocationTable> next = b.finish();
+  const size_t n = next->entries.size();
+  swap_in(next.release());
+  return n;
+}
+
+size_t RevocationList::prune(int64_t now) { return add({}, now); }
+
+Status RevocationList::check(const Claims& claims, std::string_view kid,
+                             int64_t now) const noexcept {
+  if (stale_policy_.load(std::memory_order_relaxed) == static_cast<uint8_t>(StalePolicy::reject) &&
+      stale())
+    return Status::revoked;
+  detail::Pin pin(gate_, current_);
+  const RevocationTable& t = *pin;
+  if (t.entries.empty()) return Status::ok;
+  const std::string_view iss = claims.iss.value_or(std::string_view());
+  constexpr auto kJti = static_cast<uint8_t>(Revocation::Kind::jti);
+  constexpr auto kSub = static_cast<uint8_t>(Revocation::Kind::subject);
+  constexpr auto kKey = static_cast<uint8_t>(Revocation::Kind::key);
+  // Each kind: the entry for this issuer, then (when the table has any) the
+  // one for every issuer.
+  auto find = [&](uint8_t k, std::string_view v) noexcept -> const RevocationTable::Entry* {
+    if (const auto* e = t.lookup(k, iss, v, now)) return e;
+    if (t.any_iss[k] && !iss.empty()) return t.lookup(k, std::string_view(), v, now);
+    return nullptr;
+  };
+  // A cut-off revokes tokens issued before it; a token without iat cannot
+  // show it came after, so it is revoked too.
+  auto cut = [&](const RevocationTable::Entry* e) noexcept {
+    return e != nullptr && (!claims.iat || *claims.iat < static_cast<double>(e->before));
+  };
+  if (t.by_kind[kJti] != 0 && claims.jti && find(kJti, *claims.jti)) return Status::revoked;
+  if (t.by_kind[kSub] != 0 && claims.sub && cut(find(kSub, *claims.sub))) return Status::revoked;
+  if (t.by_kind[kKey] != 0) {
+    if (cut(find(kKey, kid))) return Status::revoked;
+    if (t.any_kid && !kid.empty() && cut(find(kKey, std::string_view()))) return Status::revoked;
+  }
+  return Status::ok;
+}
+
+void RevocationList::set_stale_policy(StalePolicy policy, int64_t max_age_ms) noexcept {
+  stale_after_ms_.store(max_age_ms, std::memory_order_relaxed);
+  stale_policy_.store(static_cast<uint8_t>(policy), std::memory_order_relaxed);
+}
+
+void RevocationList::mark_synced() noexcept {
+  synced_at_ms_.store(detail::steady_ms(), std::memory_order_release);
+}
+
+int64_t RevocationList::age_ms() const noexcept {
+  const int64_t at = synced_at_ms_.load(std::memory_order_acquire);
+  return at < 0 ? -1 : detail::steady_ms() - at;
+}
+
+bool RevocationList::stale() const noexcept {
+  const int64_t age = age_ms();
+  return age < 0 || age > stale_after_ms_.load(std::memory_order_relaxed);
+}
+
+size_t RevocationList::size() const noexcept {
+  detail::Pin pin(gate_, current_);
+  return (*pin).entries.size();
+}
+
+size_t RevocationList::memory_bytes() const noexcept {
+  detail::Pin pin(gate_, current_);
+  return (*pin).bytes();
+}
+
+std::vector<Revocation> RevocationList::entries() const {
+  detail::Pin pin(gate_, current_);
+  const RevocationTable& t = *pin;
+  std::vector<Revocation> out;
+  out.reserve(t.entries.size());
+  for (const auto& e : t.entries)
+    out.push_back(Revocation{static_cast<Revocation::Kind>(t.kind(e)), std::string(t.iss(e)),
+                             std::string(t.value(e)), e.before, e.expires_at});
+  return out;
+}
+
+}  // namespace jve
