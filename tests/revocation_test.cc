@@ -83,6 +83,14 @@ TEST_F(RevocationVerify, SubjectCutoffRevokesOldTokensAndSparesNewOnes) {
   EXPECT_EQ(list_->size(), 1u);
 }
 
+TEST_F(RevocationVerify, EachMatchingEntryIsTestedOnItsOwnCutoff) {
+  // The issuer's entry spares the token; the every-issuer one does not.
+  list_->add(std::vector{sub(kIss, "alice", kNow - 100), sub("", "alice", kNow)}, kNow);
+  EXPECT_EQ(verify(token(R"("sub":"alice","iat":)" + std::to_string(kNow - 50))), Status::revoked);
+  list_->replace(std::vector{key(kIss, "k1", kNow - 100), key(kIss, "", kNow)}, kNow);
+  EXPECT_EQ(verify(token(R"("iat":)" + std::to_string(kNow - 50))), Status::revoked);
+}
+
 TEST_F(RevocationVerify, KeyCutoffsByKidAndByIssuer) {
   const std::string old_tok = token(R"("iat":)" + std::to_string(kNow - 100));
   const std::string new_tok = token(R"("iat":)" + std::to_string(kNow));

@@ -255,23 +255,22 @@ Status RevocationList::check(const Claims& claims, std::string_view kid,
   constexpr auto kJti = static_cast<uint8_t>(Revocation::Kind::jti);
   constexpr auto kSub = static_cast<uint8_t>(Revocation::Kind::subject);
   constexpr auto kKey = static_cast<uint8_t>(Revocation::Kind::key);
-  // Each kind: the entry for this issuer, then (when the table has any) the
-  // one for every issuer.
-  auto find = [&](uint8_t k, std::string_view v) noexcept -> const RevocationTable::Entry* {
-    if (const auto* e = t.lookup(k, iss, v, now)) return e;
-    if (t.any_iss[k] && !iss.empty()) return t.lookup(k, std::string_view(), v, now);
-    return nullptr;
-  };
   // A cut-off revokes tokens issued before it; a token without iat cannot
   // show it came after, so it is revoked too.
-  auto cut = [&](const RevocationTable::Entry* e) noexcept {
-    return e != nullptr && (!claims.iat || *claims.iat < static_cast<double>(e->before));
+  auto applies = [&](const RevocationTable::Entry* e, bool cutoff) noexcept {
+    return e != nullptr && (!cutoff || !claims.iat || *claims.iat < static_cast<double>(e->before));
   };
-  if (t.by_kind[kJti] != 0 && claims.jti && find(kJti, *claims.jti)) return Status::revoked;
-  if (t.by_kind[kSub] != 0 && claims.sub && cut(find(kSub, *claims.sub))) return Status::revoked;
+  // Each kind: the entry for this issuer, then (when the table has any) the
+  // one for every issuer; each is tested on its own cut-off.
+  auto hit = [&](uint8_t k, std::string_view v, bool cutoff) noexcept {
+    if (applies(t.lookup(k, iss, v, now), cutoff)) return true;
+    return t.any_iss[k] && !iss.empty() && applies(t.lookup(k, std::string_view(), v, now), cutoff);
+  };
+  if (t.by_kind[kJti] != 0 && claims.jti && hit(kJti, *claims.jti, false)) return Status::revoked;
+  if (t.by_kind[kSub] != 0 && claims.sub && hit(kSub, *claims.sub, true)) return Status::revoked;
   if (t.by_kind[kKey] != 0) {
-    if (cut(find(kKey, kid))) return Status::revoked;
-    if (t.any_kid && !kid.empty() && cut(find(kKey, std::string_view()))) return Status::revoked;
+    if (hit(kKey, kid, true)) return Status::revoked;
+    if (t.any_kid && !kid.empty() && hit(kKey, std::string_view(), true)) return Status::revoked;
   }
   return Status::ok;
 }
