@@ -168,6 +168,40 @@ TEST(RevocationList, ManyEntriesAndReplaceDropsTheOldOnes) {
   EXPECT_GT(list.memory_bytes(), 0u);
 }
 
+TEST(RevocationList, ManyIssuers) {
+  // Past a few issuers the table hashes issuer names instead of numbering
+  // them; both ways must find the same entries.
+  RevocationList list;
+  std::vector<Revocation> v;
+  for (int i = 0; i < 40; ++i) {
+    const std::string iss = "https://issuer-" + std::to_string(i) + ".example";
+    v.push_back(jti(iss, "j"));
+    v.push_back(sub(iss, "u", kNow));
+    list.add(std::vector{jti(iss, "added")}, kNow);
+  }
+  v.push_back(jti("", "anyone"));
+  list.add(v, kNow);
+  EXPECT_EQ(list.size(), 121u);
+  for (int i = 0; i < 40; ++i) {
+    const std::string iss = "https://issuer-" + std::to_string(i) + ".example";
+    Claims c;
+    c.iss = iss;
+    for (const char* id : {"j", "added", "anyone"}) {
+      c.jti = id;
+      EXPECT_EQ(list.check(c, "", kNow), Status::revoked) << iss << " " << id;
+    }
+    c.jti = "other";
+    EXPECT_EQ(list.check(c, "", kNow), Status::ok);
+    c.sub = "u";
+    c.iat = kNow - 1;
+    EXPECT_EQ(list.check(c, "", kNow), Status::revoked);
+  }
+  Claims stranger;
+  stranger.iss = "https://unknown.example";
+  stranger.jti = "j";
+  EXPECT_EQ(list.check(stranger, "", kNow), Status::ok);
+}
+
 TEST(RevocationList, FieldsLongerThanTheLimitAreSkipped) {
   RevocationList list;
   EXPECT_EQ(list.add(std::vector{jti(kIss, std::string(kMaxRevocationField + 1, 'x'))}, kNow), 0u);

@@ -8,11 +8,13 @@ namespace jve::detail {
 
 namespace {
 
-// Threads get stripes round-robin on first use.
+// Threads get stripes round-robin on first use. Constant-initialised, so
+// reading it needs no TLS init guard on every verify.
 size_t this_thread_stripe(size_t stripes) noexcept {
   static std::atomic<size_t> next{0};
-  thread_local const size_t mine = next.fetch_add(1, std::memory_order_relaxed);
-  return mine % stripes;
+  thread_local size_t mine = SIZE_MAX;
+  if (mine == SIZE_MAX) [[unlikely]] mine = next.fetch_add(1, std::memory_order_relaxed) % stripes;
+  return mine;
 }
 
 }  // namespace

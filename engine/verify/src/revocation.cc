@@ -33,9 +33,21 @@ struct RevocationTable {
   std::vector<uint64_t> slots;
   uint64_t mask = 0;
   uint64_t seed = 0;
+  // Issuers: while there are at most kInterned distinct ones (a service
+  // trusts a few), a slot's hash starts from its issuer's index here, so a
+  // verify compares its iss with a few strings instead of hashing it. More
+  // issuers: the issuer text is hashed. Index 0 is the empty issuer.
+  static constexpr size_t kInterned = 8;
+  std::vector<std::string> issuers = {std::string()};
+  bool hashed_issuers = false;
+  uint64_t empty_issuer_key = 0;
   size_t by_kind[4] = {0, 0, 0, 0};
   bool any_iss[4] = {false, false, false, false};  // entries with an empty iss
   bool any_kid = false;                            // key entries for every kid
+  // Key cut-offs are rare (a leaked key); while there are few, a verify
+  // scans them instead of hashing the kid.
+  static constexpr size_t kKeyScan = 16;
+  std::vector<uint32_t> key_entries;  // filled when by_kind[key] <= kKeyScan
 
   uint8_t kind(const Entry& e) const noexcept { return static_cast<uint8_t>(arena[e.offset]); }
   std::string_view iss(const Entry& e) const noexcept {
@@ -45,41 +57,66 @@ struct RevocationTable {
     return {arena.data() + e.offset + 1 + e.iss_len, e.value_len};
   }
   size_t bytes() const noexcept {
-    return sizeof(*this) + entries.capacity() * sizeof(Entry) + arena.capacity() +
-           slots.capacity() * sizeof(uint64_t);
+    size_t n = sizeof(*this) + entries.capacity() * sizeof(Entry) + arena.capacity() +
+               slots.capacity() * sizeof(uint64_t);
+    for (const std::string& i : issuers) n += i.capacity();
+    return n;
   }
 
+  // issuer_key: the start of the hash of |iss|'s entries; false when the
+  // table holds none for |iss|.
+  bool issuer_key(std::string_view iss, uint64_t& out) const noexcept;
   const Entry* find(uint8_t k, std::string_view i, std::string_view v, uint64_t h) const noexcept;
-  const Entry* lookup(uint8_t k, std::string_view i, std::string_view v, int64_t now) const noexcept;
+  const Entry* lookup(uint8_t k, uint64_t ikey, std::string_view i, std::string_view v,
+                      int64_t now) const noexcept;
 };
 
 namespace {
 
-inline uint64_t rotl(uint64_t x, int r) noexcept { return (x << r) | (x >> (64 - r)); }
-
-// A short multiply-rotate hash over 8-byte words; the seed is random per
-// table, so colliding entries cannot be prepared in advance.
-uint64_t hash_bytes(std::string_view s, uint64_t h) noexcept {
-  constexpr uint64_t k = 0x9E3779B97F4A7C15ull;
-  h ^= s.size() * k;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = rotl((h ^ w) * k, 29);
-  }
-  uint64_t w = 0;
-  std::memcpy(&w, s.data() + i, s.size() - i);
-  h = (h ^ w) * k;
-  h ^= h >> 32;
-  h *= 0xD6E8FEB86659FD93ull;
-  h ^= h >> 32;
-  return h;
+// 64x64 -> 128-bit multiply, folded: one instruction's latency per 16 bytes.
+inline uint64_t mum(uint64_t a, uint64_t b) noexcept {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
 }
 
-inline uint64_t key_hash(uint64_t seed, uint8_t kind, std::string_view iss,
-                         std::string_view value) noexcept {
-  return hash_bytes(value, hash_bytes(iss, seed + kind));
+inline uint64_t read8(const char* p) noexcept {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// A short multiply-fold hash (wyhash's shape) over 16-byte steps; the seed
+// is random per table, so colliding entries cannot be prepared in advance.
+// The verify hashes a jti and a sub with it: its latency is the check's.
+uint64_t hash_bytes(std::string_view s, uint64_t seed) noexcept {
+  constexpr uint64_t k1 = 0xA0761D6478BD642Full, k2 = 0xE7037ED1A0B428DBull;
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t a = 0, b = 0;
+  // Fixed-size, overlapping loads (no memcpy call); n is mixed in below.
+  if (n >= 8 && n <= 16) {
+    a = read8(p);
+    b = read8(p + n - 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t x, y;
+    std::memcpy(&x, p, 4);
+    std::memcpy(&y, p + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0 && n < 4) {
+    const auto u = [p](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(p[i])); };
+    a = u(0) << 16 | u(n >> 1) << 8 | u(n - 1);
+  } else if (n > 16) {
+    size_t i = n;
+    for (; i > 16; i -= 16, p += 16) seed = mum(read8(p) ^ k1, read8(p + 8) ^ seed);
+    a = read8(p + i - 16);  // the last 16 bytes, overlapping the steps above
+    b = read8(p + i - 8);
+  }
+  return mum(k1 ^ n, mum(a ^ k2, b ^ seed ^ k1));
+}
+
+inline uint64_t slot_hash(uint64_t issuer_key, uint8_t kind, std::string_view value) noexcept {
+  return hash_bytes(value, issuer_key ^ (kind * 0xC2B2AE3D27D4EB4Full));
 }
 
 }  // namespace
@@ -97,10 +134,24 @@ const RevocationTable::Entry* RevocationTable::find(uint8_t k, std::string_view 
   }
 }
 
-const RevocationTable::Entry* RevocationTable::lookup(uint8_t k, std::string_view i,
+bool RevocationTable::issuer_key(std::string_view iss, uint64_t& out) const noexcept {
+  if (hashed_issuers) {
+    out = hash_bytes(iss, seed);
+    return true;
+  }
+  for (size_t i = 0; i < issuers.size(); ++i) {
+    if (issuers[i] == iss) {
+      out = seed + i * 0x9E3779B97F4A7C15ull;
+      return true;
+    }
+  }
+  return false;
+}
+
+const RevocationTable::Entry* RevocationTable::lookup(uint8_t k, uint64_t ikey, std::string_view i,
                                                       std::string_view v,
                                                       int64_t now) const noexcept {
-  const Entry* e = find(k, i, v, key_hash(seed, k, i, v));
+  const Entry* e = find(k, i, v, slot_hash(ikey, k, v));
   return e && now <= e->expires_at ? e : nullptr;
 }
 
@@ -124,7 +175,17 @@ class Builder {
               int64_t expires_at) {
     if (iss.size() > kMaxRevocationField || value.size() > kMaxRevocationField) return;
     if (t_->entries.size() * 2 >= t_->slots.size()) grow();
-    const uint64_t h = key_hash(t_->seed, kind, iss, value);
+    uint64_t ikey = 0;
+    if (!t_->issuer_key(iss, ikey)) {
+      if (t_->issuers.size() < RevocationTable::kInterned) {
+        t_->issuers.emplace_back(iss);
+      } else {
+        t_->hashed_issuers = true;
+        rehash(t_->slots.size());
+      }
+      t_->issuer_key(iss, ikey);
+    }
+    const uint64_t h = slot_hash(ikey, kind, value);
     if (RevocationTable::Entry* e = const_cast<RevocationTable::Entry*>(t_->find(kind, iss, value, h))) {
       e->before = std::max(e->before, before);
       e->expires_at = std::max(e->expires_at, expires_at);
@@ -144,6 +205,11 @@ class Builder {
   }
 
   std::unique_ptr<RevocationTable> finish() {
+    t_->issuer_key(std::string_view(), t_->empty_issuer_key);
+    constexpr auto kKey = static_cast<uint8_t>(Revocation::Kind::key);
+    if (t_->by_kind[kKey] <= RevocationTable::kKeyScan)
+      for (uint32_t i = 0; i < t_->entries.size(); ++i)
+        if (t_->kind(t_->entries[i]) == kKey) t_->key_entries.push_back(i);
     t_->entries.shrink_to_fit();
     t_->arena.shrink_to_fit();
     return std::move(t_);
@@ -155,12 +221,15 @@ class Builder {
     while (t_->slots[at] != 0) at = (at + 1) & t_->mask;
     t_->slots[at] = ((h >> 32) << 32) | index_plus_one;
   }
-  void grow() {
-    t_->slots.assign(t_->slots.size() * 2, 0);
-    t_->mask = t_->slots.size() - 1;
+  void grow() { rehash(t_->slots.size() * 2); }
+  void rehash(size_t slots) {
+    t_->slots.assign(slots, 0);
+    t_->mask = slots - 1;
     for (size_t i = 0; i < t_->entries.size(); ++i) {
       const auto& e = t_->entries[i];
-      place(key_hash(t_->seed, t_->kind(e), t_->iss(e), t_->value(e)), i + 1);
+      uint64_t ikey = 0;
+      t_->issuer_key(t_->iss(e), ikey);
+      place(slot_hash(ikey, t_->kind(e), t_->value(e)), i + 1);
     }
   }
 
@@ -262,13 +331,24 @@ Status RevocationList::check(const Claims& claims, std::string_view kid,
   };
   // Each kind: the entry for this issuer, then (when the table has any) the
   // one for every issuer; each is tested on its own cut-off.
+  uint64_t ikey = 0;
+  const bool listed_issuer = t.issuer_key(iss, ikey);
   auto hit = [&](uint8_t k, std::string_view v, bool cutoff) noexcept {
-    if (applies(t.lookup(k, iss, v, now), cutoff)) return true;
-    return t.any_iss[k] && !iss.empty() && applies(t.lookup(k, std::string_view(), v, now), cutoff);
+    if (listed_issuer && applies(t.lookup(k, ikey, iss, v, now), cutoff)) return true;
+    return t.any_iss[k] && !iss.empty() &&
+           applies(t.lookup(k, t.empty_issuer_key, std::string_view(), v, now), cutoff);
   };
   if (t.by_kind[kJti] != 0 && claims.jti && hit(kJti, *claims.jti, false)) return Status::revoked;
   if (t.by_kind[kSub] != 0 && claims.sub && hit(kSub, *claims.sub, true)) return Status::revoked;
-  if (t.by_kind[kKey] != 0) {
+  if (t.by_kind[kKey] != 0 && t.by_kind[kKey] <= RevocationTable::kKeyScan) {
+    for (const uint32_t i : t.key_entries) {
+      const RevocationTable::Entry& e = t.entries[i];
+      const std::string_view ei = t.iss(e), ev = t.value(e);
+      if (now <= e.expires_at && (ei.empty() || ei == iss) && (ev.empty() || ev == kid) &&
+          applies(&e, true))
+        return Status::revoked;
+    }
+  } else if (t.by_kind[kKey] != 0) {
     if (hit(kKey, kid, true)) return Status::revoked;
     if (t.any_kid && !kid.empty() && hit(kKey, std::string_view(), true)) return Status::revoked;
   }
