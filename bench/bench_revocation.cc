@@ -19,8 +19,9 @@
 namespace jve::bench {
 namespace {
 
-// A list shaped like a busy service's: mostly single tokens (jti), some
-// "log out everywhere" cut-offs, a few key cut-offs; ids as long as UUIDs.
+// A list shaped like a busy service's: 90% single tokens (jti), 10% "log
+// out everywhere" cut-offs, ten key cut-offs (leaked keys are rare); ids as
+// long as UUIDs; one issuer.
 std::vector<Revocation> entries(size_t n) {
   const std::string iss(testkit::kIssuer);
   std::vector<Revocation> v;
@@ -29,9 +30,11 @@ std::vector<Revocation> entries(size_t n) {
     char id[40];
     std::snprintf(id, sizeof id, "%08zx-%04zx-4%03zx-8%03zx-%012zx", i * 2654435761u % 0xFFFFFFFFu,
                   i & 0xFFFF, i & 0xFFF, (i >> 12) & 0xFFF, i * 40503u);
-    if (i % 10 == 9) {
+    if (i % 10000 == 9999) {
+      v.push_back({Revocation::Kind::key, iss, std::string("old-key-") + id, kNow, kNow + 86400});
+    } else if (i % 10 == 9) {
       v.push_back({Revocation::Kind::subject, iss, std::string("user-") + id, kNow, kNow + 86400});
-    } else if (i % 1000 == 998) {
+    } else if (false) {
       v.push_back({Revocation::Kind::key, iss, std::string("old-key-") + id, kNow, kNow + 86400});
     } else {
       v.push_back({Revocation::Kind::jti, iss, id, 0, kNow + 3600});

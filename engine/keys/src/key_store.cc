@@ -20,11 +20,11 @@ KeyStore::KeyStore(std::shared_ptr<const KeySet> initial)
 KeyStore::~KeyStore() { delete current_.load(); }
 
 KeyStore::Reader::Reader(const KeyStore& store) noexcept {
-  counter_ = store.gate_.enter();
+  ticket_ = store.gate_.enter();
   snapshot_ = store.current_.load(std::memory_order_seq_cst);
 }
 
-KeyStore::Reader::~Reader() { detail::ReaderGate::leave(counter_); }
+KeyStore::Reader::~Reader() { detail::ReaderGate::leave(ticket_); }
 
 std::shared_ptr<const KeySet> KeyStore::snapshot() const {
   Reader reader(*this);

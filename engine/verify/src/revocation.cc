@@ -251,14 +251,14 @@ int64_t steady_ms() noexcept {
 class Pin {
  public:
   Pin(const ReaderGate& gate, const std::atomic<const RevocationTable*>& current) noexcept
-      : counter_(gate.enter()), table_(current.load(std::memory_order_seq_cst)) {}
-  ~Pin() { ReaderGate::leave(counter_); }
+      : ticket_(gate.enter()), table_(current.load(std::memory_order_seq_cst)) {}
+  ~Pin() { ReaderGate::leave(ticket_); }
   Pin(const Pin&) = delete;
   Pin& operator=(const Pin&) = delete;
   const RevocationTable& operator*() const noexcept { return *table_; }
 
  private:
-  ReaderGate::Counter* counter_;
+  ReaderGate::Ticket ticket_;
   const RevocationTable* table_;
 };
 
@@ -344,7 +344,8 @@ Status RevocationList::check(const Claims& claims, std::string_view kid,
     for (const uint32_t i : t.key_entries) {
       const RevocationTable::Entry& e = t.entries[i];
       const std::string_view ei = t.iss(e), ev = t.value(e);
-      if (now <= e.expires_at && (ei.empty() || ei == iss) && (ev.empty() || ev == kid) &&
+      // The kid first: it tells entries apart; the issuer is usually shared.
+      if ((ev.empty() || ev == kid) && (ei.empty() || ei == iss) && now <= e.expires_at &&
           applies(&e, true))
         return Status::revoked;
     }

@@ -50,7 +50,7 @@ class KeyStore {
 
    private:
     friend class KeyStore;
-    detail::ReaderGate::Counter* counter_;
+    detail::ReaderGate::Ticket ticket_;
     const detail::KeySnapshot* snapshot_;
   };
 
