@@ -47,7 +47,9 @@ struct RevocationTable {
   // Key cut-offs are rare (a leaked key); while there are few, a verify
   // scans them instead of hashing the kid.
   static constexpr size_t kKeyScan = 16;
-  std::vector<uint32_t> key_entries;  // filled when by_kind[key] <= kKeyScan
+  // {kid length, entry index}: a kid of another length is passed over
+  // without touching the entry. Filled when by_kind[key] <= kKeyScan.
+  std::vector<std::pair<uint32_t, uint32_t>> key_entries;
 
   uint8_t kind(const Entry& e) const noexcept { return static_cast<uint8_t>(arena[e.offset]); }
   std::string_view iss(const Entry& e) const noexcept {
@@ -209,7 +211,7 @@ class Builder {
     constexpr auto kKey = static_cast<uint8_t>(Revocation::Kind::key);
     if (t_->by_kind[kKey] <= RevocationTable::kKeyScan)
       for (uint32_t i = 0; i < t_->entries.size(); ++i)
-        if (t_->kind(t_->entries[i]) == kKey) t_->key_entries.push_back(i);
+        if (t_->kind(t_->entries[i]) == kKey) t_->key_entries.emplace_back(t_->entries[i].value_len, i);
     t_->entries.shrink_to_fit();
     t_->arena.shrink_to_fit();
     return std::move(t_);
@@ -341,7 +343,8 @@ Status RevocationList::check(const Claims& claims, std::string_view kid,
   if (t.by_kind[kJti] != 0 && claims.jti && hit(kJti, *claims.jti, false)) return Status::revoked;
   if (t.by_kind[kSub] != 0 && claims.sub && hit(kSub, *claims.sub, true)) return Status::revoked;
   if (t.by_kind[kKey] != 0 && t.by_kind[kKey] <= RevocationTable::kKeyScan) {
-    for (const uint32_t i : t.key_entries) {
+    for (const auto& [len, i] : t.key_entries) {
+      if (len != 0 && len != kid.size()) continue;
       const RevocationTable::Entry& e = t.entries[i];
       const std::string_view ei = t.iss(e), ev = t.value(e);
       // The kid first: it tells entries apart; the issuer is usually shared.
