@@ -33,6 +33,16 @@ bool membarrier_ready() noexcept {
   return ready;
 }
 
+// The expedited barrier needs the registration above; a forked child may
+// have to register again. The global one needs none (slower; writes are rare).
+void full_barrier_on_every_thread() noexcept {
+  if (::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0) return;
+  if (::syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0 &&
+      ::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0)
+    return;
+  (void)::syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0);
+}
+
 // A thread's slot, fixed at its first read: 0-15 its own counter (the same
 // index in every gate, never reused), else 16 + a shared stripe.
 // Constant-initialised: no TLS init guard on the verify path.
@@ -85,7 +95,7 @@ void ReaderGate::wait_parity(uint32_t parity) const noexcept {
 void ReaderGate::wait_for_readers() noexcept {
   // Every reader's raise that preceded a load of the old pointer is visible
   // from here on (own counters; the shared ones are ordered by seq_cst).
-  if (membarrier_ready()) (void)::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0);
+  if (membarrier_ready()) full_barrier_on_every_thread();
   const uint32_t parity = parity_.load(std::memory_order_relaxed);
   wait_parity(parity ^ 1u);
   parity_.store(parity ^ 1u, std::memory_order_seq_cst);
