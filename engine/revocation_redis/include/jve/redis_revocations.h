@@ -86,7 +86,9 @@ struct RedisRevocationStats {
 class RedisRevocations {
  public:
   RedisRevocations(std::shared_ptr<RevocationList> list, RedisOptions options);
-  ~RedisRevocations();  // stops the thread (within a heartbeat)
+  // Stops the thread: at once when it is waiting, else once its current
+  // Redis call ends (at most connect_timeout).
+  ~RedisRevocations();
   RedisRevocations(const RedisRevocations&) = delete;
   RedisRevocations& operator=(const RedisRevocations&) = delete;
 
