@@ -454,6 +454,48 @@ TEST_F(ZeroAllocation, Authorize) {
   EXPECT_EQ(c.mallocs, 0u);
 }
 
+// A verify against a 100,000-entry revocation replica (every kind, with
+// entries for every issuer too, so each probe runs): accepted and revoked
+// tokens allocate nothing.
+TEST_F(ZeroAllocation, VerifyAgainstABigRevocationList) {
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, "hs");
+  auto list = std::make_shared<RevocationList>();
+  std::vector<Revocation> entries;
+  const std::string iss(testkit::kIssuer);
+  for (int i = 0; i < 100'000; ++i) {
+    const std::string n = std::to_string(i);
+    switch (i % 4) {
+      case 0: entries.push_back({Revocation::Kind::jti, iss, "jti-" + n, 0, kNow + 3600}); break;
+      case 1: entries.push_back({Revocation::Kind::subject, iss, "user-" + n, kNow, kNow + 3600}); break;
+      case 2: entries.push_back({Revocation::Kind::jti, "", "any-" + n, 0, kNow + 3600}); break;
+      default: entries.push_back({Revocation::Kind::key, "", "kid-" + n, kNow, kNow + 3600}); break;
+    }
+  }
+  entries.push_back({Revocation::Kind::key, iss, "", kNow - 10, kNow + 3600});
+  ASSERT_EQ(list->replace(entries, kNow), entries.size());
+  Policy p = fixed_policy();
+  p.revocation = list;
+  std::unique_ptr<Verifier> verifier = make_verifier({&hs}, p);
+  ASSERT_NE(verifier, nullptr);
+  const std::string ok_token = token_for(hs);
+  // realistic_payload's sub for serial 0 is user-100000: listed below.
+  list->add(std::vector{Revocation{Revocation::Kind::subject, iss, "user-100000", kNow + 1,
+                                   kNow + 3600}},
+            kNow);
+  const Row revoked = measure("HS256 revoked (sub)", *verifier, ok_token);
+  list->replace(entries, kNow);
+  const Row accepted = measure("HS256 not revoked", *verifier, ok_token);
+  print_table("Allocations: 100,000-entry revocation list", {accepted, revoked});
+  EXPECT_EQ(accepted.status, Status::ok);
+  EXPECT_EQ(revoked.status, Status::revoked);
+  for (const Row* r : {&accepted, &revoked}) {
+    SCOPED_TRACE(r->name);
+    EXPECT_TRUE(r->consistent);
+    EXPECT_EQ(r->news_per_verify, 0.0);
+    EXPECT_EQ(r->mallocs_per_verify, 0.0);
+  }
+}
+
 }  // namespace
 }  // namespace jve
 

@@ -27,6 +27,7 @@ packages=(build-essential cmake ninja-build pkg-config ca-certificates xz-utils
           libsimdjson-dev libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
           python3 python3-jwt python3-cryptography
           libcurl4-gnutls-dev  # jve_remote (JWKS URLs): libcurl on GnuTLS, not OpenSSL (see README)
+          libhiredis-dev redis-server  # jve_revocation_redis; the tests start their own redis-server
           libcli11-dev)  # CLI11: option parsing of jve decode/sign/keygen/jwks (header-only)
 # Peer JWT libraries for jve_bench_peers (bench/peers/, OpenSSL-based):
 # demo mode only. The build skips each peer whose package is missing.

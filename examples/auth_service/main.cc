@@ -31,6 +31,7 @@
 #include <jve/jwks_url.h>
 #endif
 
+#include "revocation.h"
 #include "server.h"
 
 namespace {
@@ -77,6 +78,8 @@ constexpr char kUsage[] =
     "  --no-audience-check       do not check aud at all\n"
     "  --leeway SECONDS          clock skew allowed on exp/nbf (default 0)\n"
     "  --alg ALG[,ALG...]        accepted algorithms (default: all but none)\n"
+    "  --revocation-redis URL    refuse tokens revoked on this Redis (redis://host:port;\n"
+    "                            README \"Revocation\"; fail open while unreachable)\n"
     "\n"
     "Server:\n"
     "  --listen HOST:PORT        default 127.0.0.1:8080; port 0 picks a free port\n"
@@ -97,6 +100,7 @@ struct Config {
   auth_service::ServerOptions server;
   jve::Policy policy;
   std::string jwks_file, jwks_url, ca_file, routes_file;
+  std::string revocation_redis;  // revocation.h
   bool allow_http = false;
   std::chrono::milliseconds watch_interval{1000};
   std::chrono::milliseconds startup_timeout{10'000};
@@ -163,6 +167,8 @@ Config parse_args(int argc, char** argv) {
       cfg.routes_file = value;
     } else if (arg == "--jwks-url") {
       cfg.jwks_url = value;
+    } else if (arg == "--revocation-redis") {
+      cfg.revocation_redis = value;
     } else if (arg == "--ca-file") {
       cfg.ca_file = value;
     } else if (arg == "--startup-timeout-ms") {
@@ -386,6 +392,12 @@ int main(int argc, char** argv) {
     cfg.server.routes = &*routes;
   }
 
+  std::shared_ptr<void> revocation;
+  if (!cfg.revocation_redis.empty()) {
+    std::string why;
+    revocation = auth_service::enable_revocation(cfg.policy, cfg.revocation_redis, cfg.startup_timeout, &why);
+    if (!revocation) die(why);
+  }
   const jve::Verifier verifier(cfg.policy, store);
   auth_service::Server server(verifier, cfg.server);
   std::string error;

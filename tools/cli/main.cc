@@ -23,6 +23,7 @@ void usage(FILE* f) {
       "  sign     make a signed token from a private key and claims\n"
       "  keygen   generate a private key (JWK or PEM) and its public JWKS\n"
       "  jwks     convert PEM keys to JWK, build a JWKS, print thumbprints, check a JWKS\n"
+      "  revoke   revoke tokens across a fleet (a jti, a subject or key cut-off) on Redis\n"
       "  bench    generate keys and tokens for every algorithm and measure tokens/s\n"
       "\n"
       "Run 'jve <command> --help' for a command's options.\n"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   else if (cmd == "sign") run = jve::cli::run_sign_command;
   else if (cmd == "keygen") run = jve::cli::run_keygen_command;
   else if (cmd == "jwks") run = jve::cli::run_jwks_command;
+  else if (cmd == "revoke") run = jve::cli::run_revoke_command;
   if (run != nullptr) {
     // Failures are return values all the way down (tools/keyformat gives a
     // Status and a sentence); only running out of memory throws, and a

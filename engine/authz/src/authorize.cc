@@ -273,8 +273,8 @@ Status authorize(const Claims& claims, const Requirement& requirement,
   } else if (want != 0) {
     // A named copy: a range-for over value_unsafe() of the temporary
     // result would iterate a dead object.
-    const simdjson::dom::object members = root.raw().get_object().value_unsafe();
-    for (auto field : members) {
+    const simdjson::dom::object object = root.raw().get_object().value_unsafe();
+    for (auto field : object) {
       const std::string_view k = field.key;
       const uint64_t key = detail::name_key(k);
       for (size_t i = 0; i < want; ++i) {

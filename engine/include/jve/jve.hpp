@@ -12,5 +12,6 @@
 #include "jve/multi_issuer.h"
 #include "jve/policy.h"
 #include "jve/result.h"
+#include "jve/revocation.h"
 #include "jve/status.h"
 #include "jve/verifier.h"

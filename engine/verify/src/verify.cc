@@ -15,6 +15,7 @@
 #include "keys/key_access.h"
 #include "verify/compact.h"
 #include "verify/prepared_token.h"
+#include "verify/revocation_check.h"
 #include "verify/rules.h"
 #include "verify/scratch_impl.h"
 
@@ -160,7 +161,7 @@ Status parse_payload(detail::ScratchImpl& s, const detail::PreparedToken* pre,
 }
 
 // 8. Claims: the registered ones type-checked and copied out, then the
-// policy's rules at the policy's clock.
+// policy's rules at the policy's clock, then the revocation list.
 Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& out) noexcept {
   json::ClaimFields claims;
   if (Status st = json::extract_claims(s.claims.root, claims); st != Status::ok) return st;
@@ -171,7 +172,8 @@ Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& 
   out.sub = claims.sub;
   out.jti = claims.jti;
   const int64_t now = policy.clock ? policy.clock() : static_cast<int64_t>(std::time(nullptr));
-  return rules::check_claims(claims, policy, now);
+  if (Status st = rules::check_claims(claims, policy, now); st != Status::ok) return st;
+  return detail::check_revocation(policy, out, now);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "jve/key_set.h"
+#include "jve/reader_gate.h"
 
 namespace jve {
 
@@ -24,7 +25,7 @@ struct KeySnapshot {  // one published KeySet
 //
 // Readers (every verify) never take a lock and never wait: a Reader bumps a
 // per-thread counter, loads the snapshot pointer, and drops the counter when
-// it goes out of scope. replace() publishes the new set with one atomic
+// it goes out of scope (detail::ReaderGate, shared with RevocationList). replace() publishes the new set with one atomic
 // exchange, then waits until every reader that may still hold the old set
 // has finished (a verify: microseconds) and frees it. So a verify in flight
 // finishes with the snapshot it started with, the next one sees the new set,
@@ -49,7 +50,7 @@ class KeyStore {
 
    private:
     friend class KeyStore;
-    std::atomic<int64_t>* counter_;
+    detail::ReaderGate::Ticket ticket_;
     const detail::KeySnapshot* snapshot_;
   };
 
@@ -76,18 +77,9 @@ class KeyStore {
 
  private:
   friend class Reader;
-  // Readers spread over a few cache lines by thread, so that threads
-  // verifying in parallel do not bounce one counter between their cores.
-  static constexpr size_t kStripes = 16;
-  struct alignas(64) Stripe {
-    std::atomic<int64_t> readers[2] = {0, 0};
-  };
-  void wait_for_readers(uint32_t parity) const noexcept;
-
   std::atomic<const detail::KeySnapshot*> current_;
-  std::atomic<uint32_t> parity_{0};  // which counter of each stripe new readers use
   std::atomic<uint64_t> version_{0};
-  mutable Stripe stripes_[kStripes];
+  detail::ReaderGate gate_;
   std::mutex writers_;
   std::function<void(std::string_view)> unknown_kid_listener_;
 };

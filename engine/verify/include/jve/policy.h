@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "jve/alg.h"
 
 namespace jve {
+
+class RevocationList;  // jve/revocation.h
 
 // Defaults of the size and depth limits below; the C API (jve.h) starts
 // from the same values.
@@ -68,6 +71,10 @@ struct Policy {
 
   // Current time in seconds since the epoch. Empty: the system clock.
   std::function<int64_t()> clock;
+
+  // When set, a token whose claims pass is checked against this replica of
+  // a revocation list (jve/revocation.h) and fails with revoked if listed.
+  std::shared_ptr<const RevocationList> revocation;
 };
 
 // validate checks the values a Policy cannot mean: no algorithm allowed, a
