@@ -403,6 +403,7 @@ def main():
     check(r.returncode == 1, f"unusable JWKS file at start: exit 1 (got {r.returncode})")
 
     test_routes(args.service, work, jwks_path, sign)
+    test_revocation(args.service, jve, work, jwks_path, sign)
 
     help_text = subprocess.run([args.service, "--help"], capture_output=True, text=True).stdout
     if "not in this build" in help_text:
@@ -539,6 +540,66 @@ def test_routes(service, work, jwks_path, sign):
                             "--routes", bad], capture_output=True, text=True, timeout=10)
         check(r.returncode == 1 and "line 1:" in r.stderr and why in r.stderr,
               f"routes file with {why}: exit 1 naming the line ({r.returncode}, {r.stderr.strip()[:120]})")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_revocation(service, jve, work, jwks_path, sign):
+    """--revocation-redis: a token revoked with `jve revoke` on a Redis the
+    test starts itself is refused (401 revoked); others still pass."""
+    redis_server = shutil.which("redis-server")
+    help_text = subprocess.run([service, "--help"], capture_output=True, text=True).stdout
+    if "--revocation-redis" not in help_text:
+        print("skip  revocation: this service has no --revocation-redis")
+        return
+    if not check(redis_server is not None, "revocation: redis-server is installed (tools/setup.sh)"):
+        return
+    port = free_port()
+    data = tempfile.mkdtemp(prefix="redis.", dir=work)
+    redis = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--dir", data,
+                              "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}"
+
+    def redis_up():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as c:
+                c.sendall(b"PING\r\n")
+                return c.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    svc = None
+    try:
+        if not check(wait_until(redis_up, 10), "revocation: the test's redis-server answers"):
+            return
+        first = sign("k1", "--iss", ISS, "--aud", AUD, "--claims", json.dumps({"sub": "alice", "jti": "t-1"}))
+        second = sign("k1", "--iss", ISS, "--aud", AUD, "--claims", json.dumps({"sub": "alice", "jti": "t-2"}))
+        svc = Service(service, ["--jwks-file", jwks_path, "--listen", "127.0.0.1:0", "--threads", "2",
+                                "--issuer", ISS, "--audience", AUD, "--revocation-redis", url],
+                      work, "revocation")
+        r = one_request(svc.port, headers=bearer(first))
+        check(r and r.status == 200, "revocation: a token not revoked: 200")
+        run([jve, "revoke", "--jti", "t-1", "--iss", ISS, "--redis", url])
+        revoked = wait_until(lambda: (one_request(svc.port, headers=bearer(first)) or Response(0, {})).status == 401, 10)
+        r = one_request(svc.port, headers=bearer(first))
+        check(revoked and r and r.get("www-authenticate") == challenge("revoked"),
+              "revocation: after jve revoke --jti the token is 401 revoked")
+        r = one_request(svc.port, headers=bearer(second))
+        check(r and r.status == 200, "revocation: another jti of the same subject still passes")
+    finally:
+        if svc is not None:
+            check(svc.stop() == 0, "revocation: SIGTERM: exit 0")
+        redis.terminate()
+        try:
+            redis.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            redis.kill()
+            redis.wait()
 
 
 def test_url_source(service, work, jwks, token):
