@@ -36,6 +36,46 @@ Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
   return check_members(e, 1, max_depth);
 }
 
+StrictParser::Parsed StrictParser::parsed() const noexcept {
+  Parsed p;
+  const uint64_t* tape = parser_.doc.tape.get();
+  if (tape == nullptr || (tape[0] >> 56) != 'r') return p;
+  // tape[0] is the root word holding the index of the closing root word.
+  const size_t last = static_cast<size_t>(tape[0] & simdjson::internal::JSON_VALUE_MASK);
+  size_t strings_end = 0;
+  for (size_t i = 1; i < last; ++i) {
+    const uint64_t word = tape[i];
+    switch (static_cast<char>(word >> 56)) {
+      case '"': {  // offset of a 32-bit length, the bytes and a NUL
+        const size_t at = static_cast<size_t>(word & simdjson::internal::JSON_VALUE_MASK);
+        uint32_t len = 0;
+        std::memcpy(&len, parser_.doc.string_buf.get() + at, sizeof len);
+        strings_end = std::max(strings_end, at + sizeof len + len + 1);
+        break;
+      }
+      case 'l': case 'u': case 'd': ++i; break;  // the number is the next word
+      default: break;
+    }
+  }
+  p.tape = tape;
+  p.tape_words = last + 1;
+  p.strings = parser_.doc.string_buf.get();
+  p.string_bytes = strings_end;
+  return p;
+}
+
+uint64_t* StrictParser::tape_buffer(size_t words) noexcept {
+  // document::allocate gives the tape ROUNDUP(capacity + 3, 64) words.
+  if (capacity_ == 0 || words > capacity_ + 3) return nullptr;
+  return parser_.doc.tape.get();
+}
+
+uint8_t* StrictParser::string_buffer(size_t bytes) noexcept {
+  // ... and the strings 5 * capacity / 3 + SIMDJSON_PADDING bytes.
+  if (capacity_ == 0 || bytes > 5 * capacity_ / 3) return nullptr;
+  return parser_.doc.string_buf.get();
+}
+
 // |depth| is the nesting level of |e| (the root container is 1). The
 // recursion is bounded by |max_depth|, and simdjson has already refused
 // documents deeper than the parser was sized for.

@@ -49,6 +49,26 @@ class StrictParser {
   size_t capacity() const noexcept { return capacity_; }
   uint32_t max_depth() const noexcept { return max_depth_; }
 
+  // The parsed form of the last document: simdjson's tape refers to its
+  // strings by offset, so these two arrays copied into another parser make
+  // the same document there. The verify cache keeps them so that a hit
+  // restores a parse instead of parsing again.
+  struct Parsed {
+    const uint64_t* tape = nullptr;
+    size_t tape_words = 0;
+    const uint8_t* strings = nullptr;
+    size_t string_bytes = 0;
+  };
+  // parsed describes the last successful parse (walks its tape once).
+  Parsed parsed() const noexcept;
+  // tape_buffer / string_buffer are where a parse of |words| / |bytes| is
+  // copied in; nullptr when this parser was not sized for that much.
+  uint64_t* tape_buffer(size_t words) noexcept;
+  uint8_t* string_buffer(size_t bytes) noexcept;
+  // restored_root is the root of what was copied in; the caller vouches
+  // that the copy is a complete Parsed of a strictly parsed document.
+  Value restored_root() const noexcept { return Value(parser_.doc.root()); }
+
  private:
   Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
 

@@ -47,6 +47,7 @@ struct ScratchImpl {
   json::StrictParser payload_parser;
   ClaimsSource claims;   // the payload of the last token verified
   size_t sized_for = 0;  // the max_token_bytes the buffers fit
+  uint64_t cache_hits = 0;  // verified-token cache hits on this scratch (tests, CLI)
 
   // prepare grows the buffers and parsers once to fit tokens of up to
   // |max_token_bytes| with |max_depth| nesting. False if allocation failed.
