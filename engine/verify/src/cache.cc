@@ -42,6 +42,7 @@ size_t rounded_entries(size_t entries) noexcept { return (entries + 3) / 4 * 4; 
 // Copies between the table's atomic words and plain bytes. Relaxed loads and
 // stores compile to plain moves; the slot's sequence number orders them.
 void load_bytes(const std::atomic<uint64_t>* src, uint8_t* dst, size_t bytes) noexcept {
+#pragma GCC unroll 4
   for (size_t i = 0, n = words_for(bytes); i < n; ++i) {
     const uint64_t w = src[i].load(std::memory_order_relaxed);
     std::memcpy(dst + i * 8, &w, 8);  // |dst| has room for the whole last word
@@ -65,8 +66,15 @@ void store_bytes(std::atomic<uint64_t>* dst, const uint8_t* src, size_t bytes) n
 bool equal_bytes(const std::atomic<uint64_t>* stored, std::string_view token) noexcept {
   const char* p = token.data();
   const size_t n = token.size();
-  uint64_t diff = 0;
+  uint64_t diff = 0, diff2 = 0;  // two chains: the loads overlap
   size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    uint64_t w[2];
+    std::memcpy(w, p + i, 16);
+    diff |= w[0] ^ stored[i / 8].load(std::memory_order_relaxed);
+    diff2 |= w[1] ^ stored[i / 8 + 1].load(std::memory_order_relaxed);
+  }
+  diff |= diff2;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);
@@ -145,6 +153,7 @@ bool TokenCache::lookup(std::string_view token, ScratchImpl& s, Hit& out) const 
     uint8_t* strings = s.payload_parser.string_buffer(string_bytes);
     if (tape == nullptr || strings == nullptr) return false;
     load_bytes(d + at_payload, s.payload.data(), payload_len);
+#pragma GCC unroll 4
     for (size_t i = 0; i < tape_words; ++i) tape[i] = d[at_tape + i].load(std::memory_order_relaxed);
     load_bytes(d + at_strings, strings, string_bytes);
     out.owner = e.owner.load(std::memory_order_relaxed);
