@@ -16,6 +16,8 @@
 #include "bench_util.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include "jve/jve.hpp"
@@ -51,8 +53,25 @@ const std::vector<std::string>& tokens(const AlgFixture& f, size_t n) {
   return t;
 }
 
+// With JVE_BENCH_EXPORT=DIR set, BM_Verify/<ALG>/cached writes its token and
+// public JWKS to DIR/<ALG>.token and DIR/<ALG>.jwks: the inputs of the
+// fast-jwt side-by-side run (bench/peers/fastjwt/).
+void export_fixture(const AlgFixture& f) {
+  const char* dir = std::getenv("JVE_BENCH_EXPORT");
+  if (dir == nullptr || *dir == '\0') return;
+  const std::string base = std::string(dir) + "/" + std::string(alg_name(f.key.alg));
+  for (const auto& [ext, text] : {std::pair<const char*, std::string>{".token", f.token},
+                                  {".jwks", testkit::jwks({&f.key})}}) {
+    std::FILE* out = std::fopen((base + ext).c_str(), "wb");
+    if (out == nullptr) continue;
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  }
+}
+
 void BM_VerifyCached(benchmark::State& state, Alg alg) {
   const AlgFixture& f = fixture(alg);
+  export_fixture(f);
   static std::map<Alg, std::unique_ptr<Verifier>> verifiers;  // benchmarks run one at a time
   auto& v = verifiers[alg];
   if (!v) v = cached_verifier(f.key, 1024);
