@@ -233,67 +233,68 @@ void TokenCache::insert(std::string_view token, uint64_t owner, uint64_t keys_ve
 // ---- The hit path ------------------------------------------------------
 
 // hit finishes a lookup for |v|: the header (remembered by the scratch, or
-  // stages 2-3 again), the Claims bound to the restored parse, then stage 8.
-  // False when the entry is not |v|'s current one: the caller verifies.
+// stages 2-3 again), the Claims bound to the restored parse, then stage 8.
+// False when the entry is not |v|'s current one: the caller verifies.
 bool CacheAccess::hit(const Verifier& v, const TokenCache::Hit& hit, uint64_t keys_version,
                       std::string_view token, ScratchImpl& s, Claims& out,
                       Status& status) noexcept {
-    if (hit.owner != v.id_ || hit.keys_version != keys_version) return false;
-    out = Claims{};
-    if (v.check_header_segment(token.substr(0, hit.header_b64_len), s, out.header) != Status::ok)
-      return false;
-    s.claims.root = s.payload_parser.restored_root();
-    ClaimsAccess::bind(out, &s.claims,
-                       {reinterpret_cast<const char*>(s.payload.data()), hit.payload_len});
-    ++s.cache_hits;
-    status = v.check_claims(s, out);
-    return true;
-  }
+  if (hit.owner != v.id_ || hit.keys_version != keys_version) return false;
+  // |out| is not cleared first (zeroing it costs a tenth of a hit): the
+  // header stage sets all of out.header, and stage 8 every registered claim.
+  if (v.check_header_segment(token.substr(0, hit.header_b64_len), s, out.header) != Status::ok)
+    return false;
+  s.claims.root = s.payload_parser.restored_root();
+  ClaimsAccess::bind(out, &s.claims,
+                     {reinterpret_cast<const char*>(s.payload.data()), hit.payload_len});
+  ++s.cache_hits;
+  status = v.check_claims(s, out);
+  return true;
+}
 
 Status CacheAccess::verify(const Verifier& v, std::string_view token, ScratchImpl& s,
                            Claims& out) noexcept {
-    TokenCache& cache = *v.cache_;
-    if (!cache.cacheable(token) || token.size() > v.policy_.max_token_bytes)
-      return v.verify_token(token, s, nullptr, out);
-    if (!s.prepare(v.policy_.max_token_bytes, v.policy_.max_json_depth))
-      return Status::internal_error;
-    // Read before the verify pins its snapshot: replace() publishes the set
-    // before it bumps the version, so an entry is never tagged with a
-    // version newer than the set that verified it.
-    const uint64_t version = v.store_->version();
-    TokenCache::Hit h;
-    Status st;
-    if (cache.lookup(token, s, h) && hit(v, h, version, token, s, out, st)) return st;
-    st = v.verify_token(token, s, nullptr, out);
-    if (st == Status::ok)
-      cache.insert(token, v.id_, version, token.find('.'), s, out.json().size());
-    return st;
-  }
+  TokenCache& cache = *v.cache_;
+  if (!cache.cacheable(token) || token.size() > v.policy_.max_token_bytes)
+    return v.verify_token(token, s, nullptr, out);
+  if (!s.prepare(v.policy_.max_token_bytes, v.policy_.max_json_depth))
+    return Status::internal_error;
+  // Read before the verify pins its snapshot: replace() publishes the set
+  // before it bumps the version, so an entry is never tagged with a
+  // version newer than the set that verified it.
+  const uint64_t version = v.store_->version();
+  TokenCache::Hit h;
+  Status st;
+  if (cache.lookup(token, s, h) && hit(v, h, version, token, s, out, st)) return st;
+  st = v.verify_token(token, s, nullptr, out);
+  if (st == Status::ok)
+    cache.insert(token, v.id_, version, token.find('.'), s, out.json().size());
+  return st;
+}
 
 Status CacheAccess::verify(const MultiIssuerVerifier& m, std::string_view token,
                            ScratchImpl& s, Claims& out) noexcept {
-    TokenCache& cache = *m.cache_;
-    if (cache.cacheable(token) && token.size() <= m.max_token_bytes_) {
-      if (!s.prepare(m.max_token_bytes_, m.max_json_depth_)) return Status::internal_error;
-      TokenCache::Hit h;
-      if (cache.lookup(token, s, h)) {
-        const Verifier* v = m.find_by_id(h.owner);
-        Status st;
-        if (v && token.size() <= v->policy_.max_token_bytes &&
-            hit(*v, h, v->store_->version(), token, s, out, st))
-          return st;
-      }
+  TokenCache& cache = *m.cache_;
+  if (cache.cacheable(token) && token.size() <= m.max_token_bytes_) {
+    if (!s.prepare(m.max_token_bytes_, m.max_json_depth_)) return Status::internal_error;
+    TokenCache::Hit h;
+    if (cache.lookup(token, s, h)) {
+      const Verifier* v = m.find_by_id(h.owner);
+      Status st;
+      if (v && token.size() <= v->policy_.max_token_bytes &&
+          hit(*v, h, v->store_->version(), token, s, out, st))
+        return st;
     }
-    out = Claims{};
-    PreparedToken pre;
-    const Verifier* v = nullptr;
-    if (Status st = m.route(token, s, pre, v); st != Status::ok) return st;
-    const uint64_t version = v->store_->version();
-    const Status st = v->verify_token(token, s, &pre, out);
-    if (st == Status::ok && cache.cacheable(token))
-      cache.insert(token, v->id_, version, token.find('.'), s, out.json().size());
-    return st;
   }
+  out = Claims{};
+  PreparedToken pre;
+  const Verifier* v = nullptr;
+  if (Status st = m.route(token, s, pre, v); st != Status::ok) return st;
+  const uint64_t version = v->store_->version();
+  const Status st = v->verify_token(token, s, &pre, out);
+  if (st == Status::ok && cache.cacheable(token))
+    cache.insert(token, v->id_, version, token.find('.'), s, out.json().size());
+  return st;
+}
 
 }  // namespace detail
 }  // namespace jve
