@@ -36,7 +36,10 @@ class TokenCache : public ::testing::Test {
     p.clock = [this] { return now_.load(); };
     return p;
   }
+  // Insert on the first successful verify, so that the second is a hit
+  // (the default admission is tested on its own below).
   std::unique_ptr<Verifier> cached(Policy p, VerifyCache c = {}) {
+    c.insert_on_first_verify = true;
     return std::make_unique<Verifier>(std::move(p), store_, c);
   }
   // A token of |key| whose payload is |members| plus iss and aud.
@@ -242,6 +245,54 @@ TEST_F(TokenCache, EvictsAtCapacity) {
   EXPECT_LE(hits(scratch_), 1u + 8u);
 }
 
+// The default admission: a token is inserted on its second successful
+// verify on a Scratch, so the third is the first hit; tokens seen once are
+// never inserted and do not evict repeated ones.
+TEST_F(TokenCache, DefaultAdmissionInsertsOnTheSecondVerify) {
+  const Verifier v(policy(), store_, VerifyCache{.entries = 4});
+  const std::string t = es_token();
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(v.verify(t, scratch_, claims_), Status::ok);
+  EXPECT_EQ(hits(scratch_), 0u);
+  EXPECT_EQ(v.verify(t, scratch_, claims_), Status::ok);
+  EXPECT_EQ(hits(scratch_), 1u);
+  // A scan of one-shot tokens through a 4-entry cache leaves it in place.
+  for (int i = 0; i < 50; ++i)
+    ASSERT_EQ(v.verify(es_token(kNow + 100 + i), scratch_, claims_), Status::ok);
+  EXPECT_EQ(v.verify(t, scratch_, claims_), Status::ok);
+  EXPECT_EQ(hits(scratch_), 2u);
+  // The filter is per Scratch: another thread's Scratch has not seen |t|,
+  // but the shared entry serves it.
+  Scratch other;
+  EXPECT_EQ(v.verify(t, other, claims_), Status::ok);
+  EXPECT_EQ(hits(other), 1u);
+  EXPECT_EQ(v.verify(t, other, claims_), Status::ok);
+  EXPECT_EQ(hits(other), 2u);
+  EXPECT_EQ(v.verify(t, scratch_, claims_), Status::ok);
+  EXPECT_EQ(hits(scratch_), 3u);
+}
+
+// A hit copies a parse into the Scratch's parser: that parser must be sized
+// for the policy's limit, not for the last document it parsed (a Scratch
+// that has only parsed a small payload, then a hit of a large one: an
+// overflow under ASan before StrictParser::reserve sized the document).
+TEST_F(TokenCache, HitOfALargePayloadOnAScratchThatParsedSmallOnes) {
+  auto v = cached(policy(), VerifyCache{.entries = 8, .max_token_bytes = 8192, .entry_bytes = 16384});
+  std::string ones = "1";
+  for (int i = 0; i < 100; ++i) ones += ",1";
+  const std::string big =
+      es_token(kNow + 60, ",\"pad\":\"" + std::string(3000, 'x') + "\",\"s\":[" + ones + "]");
+  Scratch first;
+  ASSERT_EQ(v->verify(big, first, claims_), Status::ok);  // inserted
+  Scratch fresh;
+  ASSERT_EQ(v->verify(es_token(kNow + 5), fresh, claims_), Status::ok);  // a small parse
+  ASSERT_EQ(v->verify(big, fresh, claims_), Status::ok);
+  EXPECT_EQ(hits(fresh), 1u);
+  EXPECT_EQ(claims_.get_string("pad"), std::string(3000, 'x'));
+  Scratch never_used;  // a hit as the very first verify of a Scratch
+  ASSERT_EQ(v->verify(big, never_used, claims_), Status::ok);
+  EXPECT_EQ(hits(never_used), 1u);
+}
+
 TEST_F(TokenCache, RefusesBadOptions) {
   EXPECT_THROW(cached(policy(), VerifyCache{.entries = 0}), std::invalid_argument);
   EXPECT_THROW(cached(policy(), VerifyCache{.entry_bytes = 8}), std::invalid_argument);
@@ -258,7 +309,8 @@ TEST_F(TokenCache, MultiIssuerHitsAndInvalidatesPerIssuer) {
   Policy pb = policy();
   pb.audiences = {"https://b.example"};
   issuers.push_back({"https://b.example/", pb, store_b});
-  const MultiIssuerVerifier m(std::move(issuers), VerifyCache{.entries = 64});
+  const MultiIssuerVerifier m(std::move(issuers),
+                              VerifyCache{.entries = 64, .insert_on_first_verify = true});
   const std::string ta = es_token();
   const std::string tb = testkit::sign(
       hs_, testkit::header_json(Alg::HS256, "hs"),

@@ -13,6 +13,11 @@ bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
   max_depth = std::max(max_depth, max_depth_);
   // simdjson counts the document itself as a level, so depth d needs d + 1.
   if (parser_.allocate(capacity, max_depth + 1) != simdjson::SUCCESS) return false;
+  // The document too: simdjson would size it on the first parse to that
+  // document's length and grow it later, on the verify path (and the verify
+  // cache copies parses in up to this capacity: tape_buffer).
+  if (parser_.doc.capacity() < capacity && parser_.doc.allocate(capacity) != simdjson::SUCCESS)
+    return false;
   // Every member takes at least four bytes ("":0 plus a separator), so this
   // bounds the names of all open objects together.
   names_.reserve(capacity / 4 + 1);
@@ -66,13 +71,16 @@ StrictParser::Parsed StrictParser::parsed() const noexcept {
 
 uint64_t* StrictParser::tape_buffer(size_t words) noexcept {
   // document::allocate gives the tape ROUNDUP(capacity + 3, 64) words.
-  if (capacity_ == 0 || words > capacity_ + 3) return nullptr;
+  const size_t cap = parser_.doc.capacity();
+  if (cap == 0 || words > cap + 3) return nullptr;
   return parser_.doc.tape.get();
 }
 
 uint8_t* StrictParser::string_buffer(size_t bytes) noexcept {
-  // ... and the strings 5 * capacity / 3 + SIMDJSON_PADDING bytes.
-  if (capacity_ == 0 || bytes > 5 * capacity_ / 3) return nullptr;
+  // ... and the strings ROUNDUP(5 * capacity / 3 + SIMDJSON_PADDING, 64)
+  // bytes; the caller writes whole words, within the padding.
+  const size_t cap = parser_.doc.capacity();
+  if (cap == 0 || bytes > 5 * cap / 3) return nullptr;
   return parser_.doc.string_buf.get();
 }
 

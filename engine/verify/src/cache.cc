@@ -101,6 +101,7 @@ TokenCache::TokenCache(const VerifyCache& options) {
   static_assert(sizeof(Slot) == kSlotOverhead);
   if (std::string why = check_options(options); !why.empty()) throw std::invalid_argument(why);
   max_token_bytes_ = options.max_token_bytes;
+  insert_on_first_verify_ = options.insert_on_first_verify;
   buckets_ = rounded_entries(options.entries) / kWays;
   words_ = words_for(options.entry_bytes);
   slots_ = std::make_unique<Slot[]>(buckets_ * kWays);
@@ -124,6 +125,15 @@ uint64_t TokenCache::hash(std::string_view token) noexcept {
     h ^= h >> 31;
   }
   return h;
+}
+
+bool TokenCache::admit(std::string_view token, ScratchImpl& s) const noexcept {
+  if (insert_on_first_verify_) return true;
+  const uint64_t h = hash(token);
+  uint64_t& seen = s.seen_tokens[h >> 56];
+  if (seen == h) return true;
+  seen = h;
+  return false;
 }
 
 bool TokenCache::lookup(std::string_view token, ScratchImpl& s, Hit& out) const noexcept {
@@ -264,9 +274,11 @@ Status CacheAccess::verify(const Verifier& v, std::string_view token, ScratchImp
   const uint64_t version = v.store_->version();
   TokenCache::Hit h;
   Status st;
-  if (cache.lookup(token, s, h) && hit(v, h, version, token, s, out, st)) return st;
+  // A stale entry (older key set) was admitted before: replace it at once.
+  const bool found = cache.lookup(token, s, h);
+  if (found && hit(v, h, version, token, s, out, st)) return st;
   st = v.verify_token(token, s, nullptr, out);
-  if (st == Status::ok)
+  if (st == Status::ok && (found || cache.admit(token, s)))
     cache.insert(token, v.id_, version, token.find('.'), s, out.json().size());
   return st;
 }
@@ -274,10 +286,11 @@ Status CacheAccess::verify(const Verifier& v, std::string_view token, ScratchImp
 Status CacheAccess::verify(const MultiIssuerVerifier& m, std::string_view token,
                            ScratchImpl& s, Claims& out) noexcept {
   TokenCache& cache = *m.cache_;
+  bool found = false;
   if (cache.cacheable(token) && token.size() <= m.max_token_bytes_) {
     if (!s.prepare(m.max_token_bytes_, m.max_json_depth_)) return Status::internal_error;
     TokenCache::Hit h;
-    if (cache.lookup(token, s, h)) {
+    if ((found = cache.lookup(token, s, h))) {
       const Verifier* v = m.find_by_id(h.owner);
       Status st;
       if (v && token.size() <= v->policy_.max_token_bytes &&
@@ -291,7 +304,7 @@ Status CacheAccess::verify(const MultiIssuerVerifier& m, std::string_view token,
   if (Status st = m.route(token, s, pre, v); st != Status::ok) return st;
   const uint64_t version = v->store_->version();
   const Status st = v->verify_token(token, s, &pre, out);
-  if (st == Status::ok && cache.cacheable(token))
+  if (st == Status::ok && cache.cacheable(token) && (found || cache.admit(token, s)))
     cache.insert(token, v->id_, version, token.find('.'), s, out.json().size());
   return st;
 }

@@ -62,6 +62,11 @@ class TokenCache {
   void insert(std::string_view token, uint64_t owner, uint64_t keys_version,
               size_t header_b64_len, const ScratchImpl& s, size_t payload_len) noexcept;
 
+  // admit says whether a token just verified (a miss) is inserted: always
+  // with insert_on_first_verify, else when |s| saw its hash before; it
+  // remembers the hash otherwise. Per Scratch, so nothing shared is written.
+  bool admit(std::string_view token, ScratchImpl& s) const noexcept;
+
   size_t entries() const noexcept { return buckets_ * kWays; }
 
  private:
@@ -82,6 +87,7 @@ class TokenCache {
   std::atomic<uint64_t>* data(size_t slot) const noexcept { return data_.get() + slot * words_; }
 
   size_t max_token_bytes_;
+  bool insert_on_first_verify_;
   size_t buckets_;
   size_t words_;  // data words per slot
   std::unique_ptr<Slot[]> slots_;
