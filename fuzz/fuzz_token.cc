@@ -110,9 +110,9 @@ struct Fixture {
     issuers.push_back({kIssuerB, strict, store});
     // The same verifiers with a verified-token cache, kept across inputs so
     // that entries of earlier inputs meet every later one.
-    cached = std::make_unique<jve::Verifier>(p, store, jve::VerifyCache{.entries = 64, .insert_on_first_verify = true});
+    cached = std::make_unique<jve::Verifier>(p, store, jve::VerifyCache{.entries = 64});
     multi_cached = std::make_unique<jve::MultiIssuerVerifier>(
-        issuers, jve::VerifyCache{.entries = 64, .insert_on_first_verify = true});
+        issuers, jve::VerifyCache{.entries = 64});
     multi = std::make_unique<jve::MultiIssuerVerifier>(std::move(issuers));
     ed_public = decoded(kEdPublic);
     if (ed_public.size() != 32) std::abort();

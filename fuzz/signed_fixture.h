@@ -206,7 +206,7 @@ inline void check_cache(const KeySetPair& keys, const jve::Policy& policy, std::
   moved.clock = [&policy, saturating] { return saturating(policy.clock(), shift); };
   shift = 0;
   auto store = std::make_shared<jve::KeyStore>(keys.jve);
-  const jve::Verifier cached(moved, store, jve::VerifyCache{.entries = 4, .insert_on_first_verify = true});
+  const jve::Verifier cached(moved, store, jve::VerifyCache{.entries = 4});
   jve::Claims claims;
   const char* violation = nullptr;
   for (int round = 0; round < 2 && !violation; ++round) {

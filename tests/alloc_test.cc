@@ -467,7 +467,7 @@ TEST_F(ZeroAllocation, CacheHitsEveryAlg) {
     ASSERT_TRUE(set.ok());
     const Verifier verifier(fixed_policy(),
                             std::make_shared<KeyStore>(std::make_shared<const KeySet>(std::move(*set))),
-                            VerifyCache{.entries = 64, .insert_on_first_verify = true});
+                            VerifyCache{.entries = 64});
     rows.push_back(measure(std::string(alg_name(alg)) + " hit", verifier, token_for(key)));
   }
   print_table("Allocations: cache hits", rows);
@@ -487,7 +487,7 @@ TEST_F(ZeroAllocation, CacheInsertsAndEvictions) {
   // 8 entries and kRounds distinct tokens: most inserts evict.
   const Verifier verifier(fixed_policy(),
                           std::make_shared<KeyStore>(std::make_shared<const KeySet>(std::move(*set))),
-                          VerifyCache{.entries = 8, .insert_on_first_verify = true});
+                          VerifyCache{.entries = 8});
   std::vector<std::string> tokens;
   for (int i = 0; i <= kRounds; ++i) tokens.push_back(token_for(hs, kNow - i));
   Scratch scratch;

@@ -36,10 +36,7 @@ class TokenCache : public ::testing::Test {
     p.clock = [this] { return now_.load(); };
     return p;
   }
-  // Insert on the first successful verify, so that the second is a hit
-  // (the default admission is tested on its own below).
   std::unique_ptr<Verifier> cached(Policy p, VerifyCache c = {}) {
-    c.insert_on_first_verify = true;
     return std::make_unique<Verifier>(std::move(p), store_, c);
   }
   // A token of |key| whose payload is |members| plus iss and aud.
@@ -245,11 +242,11 @@ TEST_F(TokenCache, EvictsAtCapacity) {
   EXPECT_LE(hits(scratch_), 1u + 8u);
 }
 
-// The default admission: a token is inserted on its second successful
+// admit_on_second_verify: a token is inserted on its second successful
 // verify on a Scratch, so the third is the first hit; tokens seen once are
 // never inserted and do not evict repeated ones.
-TEST_F(TokenCache, DefaultAdmissionInsertsOnTheSecondVerify) {
-  const Verifier v(policy(), store_, VerifyCache{.entries = 4});
+TEST_F(TokenCache, AdmissionOnTheSecondVerify) {
+  const Verifier v(policy(), store_, VerifyCache{.entries = 4, .admit_on_second_verify = true});
   const std::string t = es_token();
   for (int i = 0; i < 2; ++i) EXPECT_EQ(v.verify(t, scratch_, claims_), Status::ok);
   EXPECT_EQ(hits(scratch_), 0u);
@@ -310,7 +307,7 @@ TEST_F(TokenCache, MultiIssuerHitsAndInvalidatesPerIssuer) {
   pb.audiences = {"https://b.example"};
   issuers.push_back({"https://b.example/", pb, store_b});
   const MultiIssuerVerifier m(std::move(issuers),
-                              VerifyCache{.entries = 64, .insert_on_first_verify = true});
+                              VerifyCache{.entries = 64});
   const std::string ta = es_token();
   const std::string tb = testkit::sign(
       hs_, testkit::header_json(Alg::HS256, "hs"),

@@ -101,7 +101,7 @@ TokenCache::TokenCache(const VerifyCache& options) {
   static_assert(sizeof(Slot) == kSlotOverhead);
   if (std::string why = check_options(options); !why.empty()) throw std::invalid_argument(why);
   max_token_bytes_ = options.max_token_bytes;
-  insert_on_first_verify_ = options.insert_on_first_verify;
+  admit_on_second_verify_ = options.admit_on_second_verify;
   buckets_ = rounded_entries(options.entries) / kWays;
   words_ = words_for(options.entry_bytes);
   slots_ = std::make_unique<Slot[]>(buckets_ * kWays);
@@ -128,7 +128,7 @@ uint64_t TokenCache::hash(std::string_view token) noexcept {
 }
 
 bool TokenCache::admit(std::string_view token, ScratchImpl& s) const noexcept {
-  if (insert_on_first_verify_) return true;
+  if (!admit_on_second_verify_) return true;
   const uint64_t h = hash(token);
   uint64_t& seen = s.seen_tokens[h >> 56];
   if (seen == h) return true;

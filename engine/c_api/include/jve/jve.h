@@ -290,8 +290,7 @@ jve_status jve_verifier_new(const jve_policy *policy, jve_key_store *store,
  * Opt-in: a repeated token costs a lookup (see jve/cache.h). The key is the
  * whole token; a hit re-checks exp, nbf and max age at the current clock;
  * entries stop matching when the key store is replaced; only accepted
- * tokens are cached, on their second successful verify on a scratch (the
- * first is remembered by a filter in the scratch). Memory (entries * (entry_bytes + 64)) is reserved at
+ * tokens are cached. Memory (entries * (entry_bytes + 64)) is reserved at
  * creation. */
 typedef struct jve_cache_options {
   size_t struct_size;      /* set by jve_cache_options_init */

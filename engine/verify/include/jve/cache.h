@@ -27,12 +27,13 @@ struct VerifyCache {
   // not fit is not cached. A 350-byte-payload RS256 token needs ~1.8 KiB.
   // 64 to kMaxCacheEntryBytes; each entry also costs 64 bytes of bookkeeping.
   size_t entry_bytes = 3072;
-  // Admission: by default a token is inserted on its second successful
-  // verify on one thread (a per-Scratch filter of recent token hashes
-  // remembers the first), so tokens seen once (a scan, one-shot tokens)
-  // neither pay for an insert nor evict repeated ones. true: insert on the
-  // first.
-  bool insert_on_first_verify = false;
+  // Admission. false (default): a token is inserted on its first successful
+  // verify. true: on its second on one thread (a filter of the last 256
+  // token hashes in each Scratch remembers the first), so tokens seen once
+  // (a scan, one-shot tokens) neither pay for an insert nor evict repeated
+  // ones; but a token that comes back only after 256 others on that thread
+  // is never inserted, so with many active tokens hits become rare.
+  bool admit_on_second_verify = false;
 };
 
 inline constexpr size_t kMaxCacheEntries = size_t{1} << 24;

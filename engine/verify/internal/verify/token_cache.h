@@ -63,7 +63,7 @@ class TokenCache {
               size_t header_b64_len, const ScratchImpl& s, size_t payload_len) noexcept;
 
   // admit says whether a token just verified (a miss) is inserted: always
-  // with insert_on_first_verify, else when |s| saw its hash before; it
+  // without admit_on_second_verify, else when |s| saw its hash before; it
   // remembers the hash otherwise. Per Scratch, so nothing shared is written.
   bool admit(std::string_view token, ScratchImpl& s) const noexcept;
 
@@ -87,7 +87,7 @@ class TokenCache {
   std::atomic<uint64_t>* data(size_t slot) const noexcept { return data_.get() + slot * words_; }
 
   size_t max_token_bytes_;
-  bool insert_on_first_verify_;
+  bool admit_on_second_verify_;
   size_t buckets_;
   size_t words_;  // data words per slot
   std::unique_ptr<Slot[]> slots_;
