@@ -7,6 +7,8 @@
 //                                tenant binding: compare with BM_Verify/HS256
 //                                in the same run (same binary) for what
 //                                authorization adds.
+//   BM_Verify/HS256/authorized_any   the same with an empty all_of (no claim
+//                                read): the fixed cost of calling authorize.
 #include "bench_util.h"
 
 #include "jve/authz.h"
@@ -79,9 +81,9 @@ void BM_Authorize(benchmark::State& state, const Case* c) {
 
 // BM_Verify/HS256/authorized: the loop of run_verify (bench_util.h) plus
 // authorize, so that the difference to BM_Verify/HS256 is authorization.
-void BM_VerifyAuthorized(benchmark::State& state) {
+void BM_VerifyAuthorized(benchmark::State& state, const Rule* rule) {
   const AlgFixture& f = fixture(Alg::HS256);
-  const Requirement req = compile_or_die(two_scopes_and_tenant());
+  const Requirement req = compile_or_die(*rule);
   Scratch scratch;
   Claims claims;
   if (f.verifier->verify(f.token, scratch, claims) != Status::ok ||
@@ -110,7 +112,11 @@ void BM_VerifyAuthorized(benchmark::State& state) {
 [[maybe_unused]] const bool kRegistered = [] {
   for (const Case& c : cases())
     benchmark::RegisterBenchmark((std::string("BM_Authorize/") + c.name).c_str(), BM_Authorize, &c);
-  benchmark::RegisterBenchmark("BM_Verify/HS256/authorized", BM_VerifyAuthorized);
+  static const Rule kTwoScopesAndTenant = two_scopes_and_tenant();
+  benchmark::RegisterBenchmark("BM_Verify/HS256/authorized", BM_VerifyAuthorized, &kTwoScopesAndTenant);
+  // The fixed part: an empty all_of (any verified token) reads no claim.
+  static const Rule kAnyToken = all_of({});
+  benchmark::RegisterBenchmark("BM_Verify/HS256/authorized_any", BM_VerifyAuthorized, &kAnyToken);
   return true;
 }();
 

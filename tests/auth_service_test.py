@@ -402,6 +402,8 @@ def main():
                        capture_output=True, timeout=10)
     check(r.returncode == 1, f"unusable JWKS file at start: exit 1 (got {r.returncode})")
 
+    test_routes(args.service, work, jwks_path, sign)
+
     help_text = subprocess.run([args.service, "--help"], capture_output=True, text=True).stdout
     if "not in this build" in help_text:
         print("skip  JWKS URL source: this build has no jve::remote")
@@ -414,6 +416,129 @@ def main():
         return 1
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+ROUTES = r"""# tenant invoices: a scope, and the tenant in the URL must be the token's
+route GET,HEAD /tenants/{tenant}/invoices/** {"all_of": [{"scopes": ["invoices:read"]}, {"claim": "/tenantId", "equals_request": "tenant"}]}
+route POST /tenants/{tenant}/invoices {"all_of": [{"scopes": ["invoices:write"]}, {"claim": "/tenantId", "equals_request": "tenant"}]}
+route * /admin/** {"any_of": [{"claim": "/realm_access/roles", "contains": "admin"}, {"claim": "/cognito:groups", "contains": "admins"}]}
+route GET /public {"all_of": []}
+header X-Auth-Tenant /tenantId
+header X-Auth-Roles /realm_access/roles
+header X-Auth-Admin /admin
+header X-Auth-Level /level
+header X-Auth-Note /note
+"""
+
+
+def forbidden(description, scope=None):
+    text = f'Bearer error="insufficient_scope", error_description="{description}"'
+    return text + (f', scope="{scope}"' if scope else "")
+
+
+def test_routes(service, work, jwks_path, sign):
+    """Authorization per route: 200 with claim headers, 403 with an RFC 6750
+    insufficient_scope challenge, 401 before any route, reload of the routes
+    file and a bad reload keeping the last good routes."""
+    routes_path = os.path.join(work, "routes.txt")
+    atomic_write(routes_path, ROUTES)
+    user = sign("k1", "--iss", ISS, "--aud", AUD, "--claims", json.dumps({
+        "sub": "alice", "tenantId": "acme", "scope": "openid invoices:read",
+        "realm_access": {"roles": ["user", "auditor"]}, "admin": False, "level": 3,
+        "note": "x\r\nX-Injected: 1"}))
+    admin = sign("k1", "--iss", ISS, "--aud", AUD, "--claims", json.dumps({
+        "sub": "root", "realm_access": {"roles": ["admin"]}}))
+    cognito = sign("k1", "--iss", ISS, "--aud", AUD, "--claims", json.dumps({
+        "sub": "carol", "cognito:groups": ["admins"], "scope": "aws.cognito.signin.user.admin"}))
+    expired = sign("k1", "--iss", ISS, "--aud", AUD, "--exp", "-5m", "--claims", json.dumps({
+        "tenantId": "acme", "scope": "invoices:read"}))
+
+    svc = Service(service, ["--jwks-file", jwks_path, "--listen", "127.0.0.1:0", "--threads", "2",
+                            "--issuer", ISS, "--audience", AUD, "--watch-interval-ms", "100",
+                            "--path-prefix", "/auth", "--routes", routes_path], work, "routes")
+    port = svc.port
+    try:
+        check("4 routes, 5 claim headers from" in svc.text(), "routes: the start-up line counts them")
+
+        def req(path, token, method="GET", headers=None):
+            return one_request(port, path=path, method=method, headers={**bearer(token), **(headers or {})})
+
+        def expect(r, status, challenge_text, what):
+            got = None if r is None else (r.status, r.get("www-authenticate"))
+            check(got == (status, challenge_text), f"routes: {what} (got {got})")
+
+        r = req("/auth/tenants/acme/invoices", user)
+        expect(r, 200, None, "own tenant, scope granted: 200")
+        check(r and r.get("x-auth-tenant") == "acme" and r.get("x-auth-roles") == "user,auditor"
+              and r.get("x-auth-admin") == "false" and r.get("x-auth-level") == "3",
+              "routes: claim headers (string, array joined with ',', boolean, number, nested path)")
+        check(r and r.get("x-auth-note") is None and "x-injected" not in r.headers,
+              "routes: a claim value holding CR LF is not written")
+        expect(req("/auth/tenants/acme/invoices/2026/07", user), 200, None, "'**' matches the rest")
+        expect(req("/auth/tenants/ac%6De/invoices", user), 200, None, "segments are percent-decoded")
+        expect(req("/auth/tenants/acme/invoices", user, method="HEAD"), 200, None, "HEAD is listed")
+        expect(req("/auth/tenants/globex/invoices", user), 403, forbidden("forbidden"),
+               "another tenant: 403 forbidden")
+        expect(req("/auth/tenants/acme/invoices", user, method="POST"), 403,
+               forbidden("insufficient_scope", "invoices:write"),
+               "scope missing: 403 insufficient_scope naming the scope")
+        expect(req("/auth/admin/users", user), 403, forbidden("forbidden"), "not an admin: 403")
+        expect(req("/auth/admin/users", admin), 200, None, "Keycloak realm admin: 200")
+        expect(req("/auth/admin/users", cognito), 200, None, "Cognito admins group: 200")
+        expect(req("/auth/unknown", user), 403, forbidden("no_route"), "no route: denied by default")
+        expect(req("/auth/public", user, method="DELETE"), 403, forbidden("no_route"),
+               "method not listed: no route")
+        expect(req("/auth/public", admin), 200, None, "an empty all_of: any valid token")
+        for p in ("/auth/tenants/acme/../globex/invoices", "/auth/tenants/acme%2Fx/invoices",
+                  "/auth/tenants//invoices", "/auth/tenants/%2e%2e/invoices", "/auth/tenants/acme/invoices%"):
+            expect(req(p, user), 403, forbidden("no_route"), f"ambiguous path {p} matches no route")
+        nginx = {"X-Original-URI": "/tenants/acme/invoices?page=2", "X-Original-Method": "GET"}
+        expect(req("/auth", user, headers=nginx), 200, None, "nginx X-Original-URI / -Method: 200")
+        expect(req("/auth", user, headers={**nginx, "X-Original-Method": "POST"}), 403,
+               forbidden("insufficient_scope", "invoices:write"), "nginx X-Original-Method POST: 403")
+        r = req("/auth/tenants/acme/invoices", expired)
+        check(r and r.status == 401 and r.get("www-authenticate") == challenge("expired"),
+              "routes: authentication fails first: 401, never 403")
+        r = one_request(port, path="/auth/tenants/acme/invoices")
+        check(r and r.status == 401, "routes: no token: 401")
+
+        # Reload: admins now also need a scope.
+        atomic_write(routes_path, ROUTES.replace(
+            'route * /admin/** {"any_of"',
+            'route * /admin/** {"all_of": [{"scopes": ["admin:all"]}, {"any_of"').replace(
+            '"contains": "admins"}]}', '"contains": "admins"}]}]}'))
+        check(wait_until(lambda: (req("/auth/admin/users", admin) or Response(0, {})).status == 403, 10),
+              "routes: an edited routes file is reloaded")
+        expect(req("/auth/admin/users", admin), 403, forbidden("insufficient_scope", "admin:all"),
+               "reloaded routes apply")
+        check("routes reloaded from" in svc.text(), "routes: the reload is logged")
+        atomic_write(routes_path, "route GET /x {not json\n")
+        check(wait_until(lambda: "keeping the last good routes" in svc.text(), 10),
+              "routes: a broken routes file is logged")
+        check("line 1: route /x: requirement document: bad_json" in svc.text(),
+              "routes: the error names the line")
+        expect(req("/auth/admin/users", admin), 403, forbidden("insufficient_scope", "admin:all"),
+               "a broken routes file keeps the last good routes")
+        expect(req("/auth/tenants/acme/invoices", user), 200, None, "and they still allow")
+    finally:
+        code = svc.stop()
+    check(code == 0, f"routes: SIGTERM: exit 0 (got {code})")
+    bad = os.path.join(work, "bad_routes.txt")
+    for text, why in (('route GET /a/{x}/{x} {"all_of": []}\n', "twice"),
+                      ('route GET a {"all_of": []}\n', "does not start with '/'"),
+                      ('route GET /a/**/b {"all_of": []}\n', "may only end"),
+                      ('route G(T /a {"all_of": []}\n', "not an HTTP method"),
+                      ("route GET /a\n", "has no requirement"),
+                      ('route GET /a {"scopes": []}\n', "route /a: "),
+                      ("header Content-Length /sub\n", "starting with X-"),
+                      ("header X-A sub\n", "does not start with '/'"),
+                      ("allow GET /a\n", "unknown directive")):
+        with open(bad, "w") as f:
+            f.write(text)
+        r = subprocess.run([service, "--jwks-file", jwks_path, "--listen", "127.0.0.1:0",
+                            "--routes", bad], capture_output=True, text=True, timeout=10)
+        check(r.returncode == 1 and "line 1:" in r.stderr and why in r.stderr,
+              f"routes file with {why}: exit 1 naming the line ({r.returncode}, {r.stderr.strip()[:120]})")
 
 
 def test_url_source(service, work, jwks, token):

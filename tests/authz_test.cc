@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "jve/jve.hpp"
@@ -395,6 +397,136 @@ TEST(Requirement, CopiesShareTheCompiledTree) {
   ASSERT_TRUE(r.ok());
   const Requirement copy = *r;
   EXPECT_EQ(copy.describe().data(), r->describe().data());
+}
+
+// The scope string is split eight bytes at a time: tokens of every length
+// (short, 9-16 bytes compared as two packed words, longer by memcmp) at
+// every offset, with runs of spaces, against a plain split.
+TEST_F(Authz, ScopeSplittingAgreesWithAPlainSplit) {
+  std::mt19937 rng(1234);
+  const std::string alphabet = "abc:/._-XYZ0123456789";
+  auto word = [&](size_t len) {
+    std::string w;
+    for (size_t i = 0; i < len; ++i) w += alphabet[rng() % alphabet.size()];
+    return w;
+  };
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> granted;
+    std::string scope(rng() % 3, ' ');
+    const size_t count = rng() % 9;
+    for (size_t i = 0; i < count; ++i) {
+      granted.push_back(word(1 + rng() % 24));
+      scope += granted.back() + std::string(1 + rng() % 3, ' ');
+    }
+    if (!scope.empty() && rng() % 2) scope.pop_back();
+    // Wanted: some granted tokens, and near misses (one byte changed, one
+    // byte longer or shorter) that must not be granted.
+    std::vector<std::string> wanted;
+    std::vector<bool> expect;
+    for (const std::string& g : granted) {
+      wanted.push_back(g);
+      expect.push_back(true);
+      std::string changed = g;
+      changed[rng() % changed.size()] = '!';  // not in the alphabet
+      wanted.push_back(changed);
+      expect.push_back(false);
+      wanted.push_back(g + "x");
+      expect.push_back(std::find(granted.begin(), granted.end(), g + "x") != granted.end());
+    }
+    verify("\"scope\":\"" + scope + "\"");
+    for (size_t i = 0; i < wanted.size(); ++i) {
+      auto r = Requirement::compile(scopes({wanted[i]}));
+      ASSERT_TRUE(r.ok()) << wanted[i];
+      EXPECT_EQ(check(*r), expect[i] ? Status::ok : Status::insufficient_scope)
+          << "scope \"" << scope << "\" wanted \"" << wanted[i] << "\"";
+    }
+  }
+}
+
+// A payload with more top-level members than the strict parser indexes
+// (StrictParser::kIndexedMembers) is read by walking the object instead.
+TEST_F(Authz, PayloadsWithManyMembersAreReadToo) {
+  // verify() adds exp: 3 + count members, across the index's bound.
+  for (int count : {10, 12, 13, 14, 40}) {
+    std::string members = "\"scope\":\"a b\"";
+    for (int i = 0; i < count; ++i) members += ",\"m" + std::to_string(i) + "\":" + std::to_string(i);
+    members += ",\"last_member_with_a_long_name\":\"x\"";
+    verify(members);
+    const std::string last = "/m" + std::to_string(count - 1);
+    EXPECT_EQ(check(*Requirement::compile(all_of({scopes({"b"}), claim("/last_member_with_a_long_name").equals("x"),
+                                                   claim(last).equals(count - 1)}))),
+              Status::ok) << count;
+    EXPECT_EQ(check(*Requirement::compile(claim("/last_member_with_a_long_nam").equals("x"))), Status::forbidden);
+    EXPECT_EQ(check(*Requirement::compile(claim(last).equals(count))), Status::forbidden) << count;
+  }
+}
+
+}  // namespace
+}  // namespace jve
+
+// ---- ClaimPath / append_claim_text: passing claims on ----------------------
+
+namespace jve {
+namespace {
+
+class ClaimText : public Authz {
+ protected:
+  // text returns the claim at |pointer| as append_claim_text writes it after
+  // "pre:", or "absent" when it writes nothing.
+  std::string text(std::string_view pointer) {
+    auto path = ClaimPath::parse(pointer);
+    EXPECT_TRUE(path.ok()) << pointer;
+    if (!path.ok()) return "bad pointer";
+    std::string out = "pre:";
+    if (!append_claim_text(claims_, *path, out)) return out == "pre:" ? "absent" : "wrote on failure: " + out;
+    return out;
+  }
+};
+
+TEST_F(ClaimText, ScalarsArraysAndNestedPaths) {
+  verify("\"s\":\"acme\",\"i\":-42,\"u\":18446744073709551615,\"f\":1.5,\"t\":true,\"b\":false,"
+         "\"n\":null,\"o\":{\"roles\":[\"a\",\"b\"],\"id\":7},\"a\":[\"x\",2,true],\"e\":[],"
+         "\"mixed\":[\"x\",{\"y\":1}],\"https://example.com/roles\":[\"admin\"],\"nested\":[[1]]");
+  EXPECT_EQ(text("/s"), "pre:acme");
+  EXPECT_EQ(text("/i"), "pre:-42");
+  EXPECT_EQ(text("/u"), "pre:18446744073709551615");
+  EXPECT_EQ(text("/f"), "pre:1.5");
+  EXPECT_EQ(text("/t"), "pre:true");
+  EXPECT_EQ(text("/b"), "pre:false");
+  EXPECT_EQ(text("/o/roles"), "pre:a,b");
+  EXPECT_EQ(text("/o/roles/1"), "pre:b");
+  EXPECT_EQ(text("/o/id"), "pre:7");
+  EXPECT_EQ(text("/a"), "pre:x,2,true");
+  EXPECT_EQ(text("/e"), "pre:");  // an empty array: nothing to join
+  EXPECT_EQ(text("/https:~1~1example.com~1roles"), "pre:admin");
+  EXPECT_EQ(text("/exp"), "pre:1700000100");
+  // Nothing is written for what has no one-line text.
+  EXPECT_EQ(text("/n"), "absent");
+  EXPECT_EQ(text("/o"), "absent");
+  EXPECT_EQ(text("/mixed"), "absent");
+  EXPECT_EQ(text("/nested"), "absent");
+  EXPECT_EQ(text("/missing"), "absent");
+  EXPECT_EQ(text("/o/roles/2"), "absent");
+  EXPECT_EQ(text("/s/x"), "absent");
+}
+
+TEST_F(ClaimText, UnverifiedClaimsGiveNothing) {
+  verify("\"s\":\"acme\"");
+  EXPECT_EQ(verifier_->verify("x.y.z", scratch_, claims_), Status::bad_base64);
+  EXPECT_EQ(text("/s"), "absent");
+}
+
+TEST(ClaimPathParse, RefusesWhatIsNotRfc6901) {
+  for (std::string_view bad : {"", "s", "/a~2", "/a~"}) {
+    std::string error;
+    auto p = ClaimPath::parse(bad, &error);
+    EXPECT_FALSE(p.ok()) << bad;
+    EXPECT_EQ(p.status(), Status::bad_json) << bad;
+    EXPECT_NE(error.find("JSON pointer"), std::string::npos) << error;
+  }
+  auto p = ClaimPath::parse("/a~1b~0c");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->text(), "/a~1b~0c");
 }
 
 }  // namespace

@@ -16,6 +16,9 @@
 namespace jve {
 namespace {
 
+// json_quoted quotes a message that holds no character JSON must escape.
+std::string json_quoted(const std::string& s) { return "\"" + s + "\""; }
+
 constexpr int64_t kNow = 1700000000;
 
 using cli_test::CliResult;
@@ -122,6 +125,39 @@ TEST_F(CliAuthz, BadRequirementsAreUsageErrors) {
   EXPECT_TRUE(contains(r.err, "cannot read requirements file")) << r.err;
   r = jve({"verify", "--jwks", jwks_, "--jws", "--require-scope", "a", token_});
   EXPECT_EQ(r.exit, 2);
+}
+
+// --tokens: the same flags on every line; a genuine token that fails a
+// requirement is a line of its own status, in input order, with the
+// failed requirement as its message; exit 1 when any line is not valid.
+TEST_F(CliAuthz, BatchModeAuthorizesEveryToken) {
+  const std::string other = testkit::sign(
+      key_, testkit::header_json(Alg::ES256, "k1"),
+      "{\"exp\":" + std::to_string(kNow + 60) + ",\"scope\":\"orders:read\",\"tenantId\":\"globex\"}");
+  const std::string no_scope = testkit::sign(
+      key_, testkit::header_json(Alg::ES256, "k1"),
+      "{\"exp\":" + std::to_string(kNow + 60) + ",\"tenantId\":\"acme\"}");
+  const std::string tokens = file("tokens.txt", token_ + "\n" + other + "\n" + no_scope + "\n" +
+                                                    testkit::tamper_signature(token_) + "\n" + token_ + "\n");
+  const CliResult r = jve({"verify", "--jwks", jwks_, "--now", std::to_string(kNow), "--quiet",
+                           "--threads", "2", "--require-scope", "orders:read", "--require-claim",
+                           "tenantId=acme", "--tokens", tokens});
+  EXPECT_EQ(r.exit, 1) << r.err;
+  const std::string valid = "{\"line\":1,\"valid\":true,\"claims\":" + payload_ + "}\n";
+  EXPECT_EQ(r.out,
+            valid +
+            "{\"line\":2,\"valid\":false,\"error\":\"forbidden\",\"message\":"
+            "\"claim \\\"/tenantId\\\" does not contain \\\"acme\\\"\"}\n"
+            "{\"line\":3,\"valid\":false,\"error\":\"insufficient_scope\",\"message\":"
+            "\"scope \\\"orders:read\\\" is not granted\"}\n"
+            "{\"line\":4,\"valid\":false,\"error\":\"bad_signature\",\"message\":" +
+            json_quoted(std::string(message(Status::bad_signature))) + "}\n" +
+            "{\"line\":5" + valid.substr(valid.find(',')));
+  // All genuine and allowed: exit 0.
+  const std::string good = file("good.txt", token_ + "\n" + token_ + "\n");
+  const CliResult ok = jve({"verify", "--jwks", jwks_, "--now", std::to_string(kNow), "--quiet",
+                            "--require-scope", "orders:read", "--tokens", good});
+  EXPECT_EQ(ok.exit, 0) << ok.err;
 }
 
 }  // namespace

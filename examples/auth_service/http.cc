@@ -149,6 +149,12 @@ HeadError parse_head(std::string_view head, Request& out) noexcept {
     if (iequals(name, "authorization")) {
       ++out.authorization_count;
       out.authorization = value;
+    } else if (iequals(name, "x-original-uri")) {
+      ++out.original_uri_count;
+      out.original_uri = value;
+    } else if (iequals(name, "x-original-method")) {
+      ++out.original_method_count;
+      out.original_method = value;
     } else if (iequals(name, "content-length")) {
       uint64_t n = 0;
       if (!parse_content_length(value, n)) return HeadError::bad_request;

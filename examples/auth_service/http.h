@@ -43,6 +43,13 @@ struct Request {
   uint64_t content_length = 0;
   int authorization_count = 0;
   std::string_view authorization;  // the last Authorization value, OWS trimmed
+  // What nginx's auth_request passes when configured to (proxy_set_header
+  // X-Original-URI $request_uri; X-Original-Method $request_method): the
+  // request being authorized, for the routes. Last value, OWS trimmed.
+  int original_uri_count = 0;
+  std::string_view original_uri;
+  int original_method_count = 0;
+  std::string_view original_method;
 };
 
 // parse_head parses a complete head (as delimited by find_head_end). Strict

@@ -4,6 +4,7 @@
 // See README.md beside this file.
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,7 +13,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +62,15 @@ constexpr char kUsage[] =
     "  --startup-timeout-ms N    wait this long for the first fetch (default 10000)\n"
     "  SIGHUP re-reads the file / refetches the URL now.\n"
     "\n"
+    "Authorization:\n"
+    "  --routes FILE             per-route requirements and claim headers (README.md):\n"
+    "                            a request no route matches is denied; a failed\n"
+    "                            requirement is 403 with 'WWW-Authenticate: Bearer\n"
+    "                            error=\"insufficient_scope\"' (and scope=\"...\" when\n"
+    "                            scopes are missing). Re-checked every\n"
+    "                            --watch-interval-ms and on SIGHUP; a bad file keeps\n"
+    "                            the last good routes. Without it: any valid token.\n"
+    "\n"
     "Policy:\n"
     "  --issuer ISS              accepted iss (repeat); none: iss unchecked\n"
     "  --audience AUD            accepted aud (repeat); none: tokens with aud are refused\n"
@@ -86,7 +98,7 @@ constexpr char kUsage[] =
 struct Config {
   auth_service::ServerOptions server;
   jve::Policy policy;
-  std::string jwks_file, jwks_url, ca_file;
+  std::string jwks_file, jwks_url, ca_file, routes_file;
   bool allow_http = false;
   std::chrono::milliseconds watch_interval{1000};
   std::chrono::milliseconds startup_timeout{10'000};
@@ -151,6 +163,8 @@ Config parse_args(int argc, char** argv) {
       cfg.jwks_file = value;
     } else if (arg == "--watch-interval-ms") {
       cfg.watch_interval = std::chrono::milliseconds(parse_int(arg, value, 10, kDay));
+    } else if (arg == "--routes") {
+      cfg.routes_file = value;
     } else if (arg == "--jwks-url") {
       cfg.jwks_url = value;
     } else if (arg == "--ca-file") {
@@ -250,6 +264,60 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
+// RoutesFile loads a routes file and reloads it when it changes: a file's
+// identity (device, inode, size, modification time) is compared on each
+// poll, so an edit in place and a rename() over it are both seen.
+class RoutesFile {
+ public:
+  explicit RoutesFile(std::string path) : path_(std::move(path)) {}
+
+  // load reads and parses the file; null with |error| set on failure.
+  std::shared_ptr<const auth_service::Routes> load(std::string* error) {
+    stamp_ = stamp();
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) {
+      *error = path_ + ": cannot be read";
+      return nullptr;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto routes = auth_service::parse_routes(text.str(), error);
+    if (!routes) *error = path_ + ": " + *error;
+    return routes;
+  }
+  bool changed() const { return stamp() != stamp_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string stamp() const {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) return "missing";
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+           std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec);
+  }
+  std::string path_;
+  std::string stamp_;
+};
+
+std::string describe_routes(const auth_service::Routes& r) {
+  return std::to_string(r.routes.size()) + (r.routes.size() == 1 ? " route" : " routes") + ", " +
+         std::to_string(r.headers.size()) + " claim header" + (r.headers.size() == 1 ? "" : "s");
+}
+
+// reload_routes re-reads the routes file into |holder|; a bad file is logged
+// and the last good routes stay.
+void reload_routes(RoutesFile& file, auth_service::RoutesHolder& holder) {
+  std::string error;
+  auto routes = file.load(&error);
+  if (!routes) {
+    log_line("routes: %s (keeping the last good routes)", error.c_str());
+    return;
+  }
+  log_line("routes reloaded from %s: %s", file.path().c_str(), describe_routes(*routes).c_str());
+  holder.set(std::move(routes));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -311,6 +379,19 @@ int main(int argc, char** argv) {
   }
 #endif
 
+  std::optional<RoutesFile> routes_file;
+  std::optional<auth_service::RoutesHolder> routes;
+  std::string routes_text = "no routes (any valid token)";
+  if (!cfg.routes_file.empty()) {
+    routes_file.emplace(cfg.routes_file);
+    std::string error;
+    auto first = routes_file->load(&error);
+    if (!first) die("routes: " + error);
+    routes_text = describe_routes(*first) + " from " + cfg.routes_file;
+    routes.emplace(std::move(first));
+    cfg.server.routes = &*routes;
+  }
+
   const jve::Verifier verifier =
       cfg.cache_entries > 0
           ? jve::Verifier(cfg.policy, store, jve::VerifyCache{.entries = cfg.cache_entries})
@@ -320,18 +401,28 @@ int main(int argc, char** argv) {
   if (!server.listen(&error)) die(error);
   server.start();
   // The test and load.sh read the port from this line: keep its start.
-  log_line("listening on %s: %d threads, %s, issuers %s, audiences %s, leeway %lld s",
-           server.bound_address().c_str(), cfg.server.threads, keys_text.c_str(),
+  log_line("listening on %s: %d threads, %s, %s, issuers %s, audiences %s, leeway %lld s",
+           server.bound_address().c_str(), cfg.server.threads, keys_text.c_str(), routes_text.c_str(),
            join(cfg.policy.issuers).c_str(),
            cfg.policy.check_audience ? join(cfg.policy.audiences).c_str() : "unchecked",
            static_cast<long long>(cfg.policy.leeway_seconds));
   log_left_out(*store->snapshot());
   started.store(true);
 
+  // The routes file is polled here, between signals.
+  const timespec poll{static_cast<time_t>(cfg.watch_interval.count() / 1000),
+                      static_cast<long>(cfg.watch_interval.count() % 1000) * 1'000'000};
   for (;;) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
+    const int sig = routes_file ? sigtimedwait(&signals, nullptr, &poll) : sigwaitinfo(&signals, nullptr);
+    if (sig < 0) {
+      if (routes_file && routes_file->changed()) reload_routes(*routes_file, *routes);
+      continue;
+    }
     if (sig != SIGHUP) break;
+    if (routes_file) {
+      log_line("SIGHUP: re-reading %s", routes_file->path().c_str());
+      reload_routes(*routes_file, *routes);
+    }
     if (file_source) {
       log_line("SIGHUP: re-reading %s", cfg.jwks_file.c_str());
       file_source->reload();

@@ -594,6 +594,11 @@ class Worker {
 
     jve::Claims claims;
     jve::Status s = verifier_.verify(token, scratch_, claims);
+    // Authentication first: a bad token is 401 whatever the route.
+    if (s == jve::Status::ok && options_.routes != nullptr && !authorized(out, req, claims)) {
+      end_headers(c, req);
+      return;
+    }
     if (s == jve::Status::ok) {
       status_line(out, 200, "OK");
       if (claims.sub) {
@@ -606,6 +611,7 @@ class Worker {
         append_header_value(out, *claims.iss);
         out += "\r\n";
       }
+      if (routes_ != nullptr) append_claim_headers(out, claims);
     } else if (s == jve::Status::internal_error) {
       // Not the client's fault (BoringSSL failed, e.g. out of memory): a 5xx
       // makes the proxy fail closed and log it.
@@ -617,8 +623,85 @@ class Worker {
     end_headers(c, req);
   }
 
+  // authorized matches the request to a route and evaluates its
+  // requirement; on refusal writes the 403 status line and challenge (RFC
+  // 6750 §3.1: the token is good, more privileges are needed, so never 401,
+  // which would only make the client fetch another token).
+  bool authorized(std::string& out, const Request& req, const jve::Claims& claims) {
+    if (routes_generation_ != options_.routes->generation()) {
+      routes_generation_ = options_.routes->generation();
+      routes_ = options_.routes->get();
+    }
+    // The request being authorized: nginx names it in X-Original-Method /
+    // X-Original-URI (when configured to); Envoy's ext_authz sends it as
+    // the path after the service's path prefix, with its own method.
+    std::string_view method = req.method, path;
+    if (req.original_uri_count + req.original_method_count > 0) {
+      if (req.original_uri_count != 1 || req.original_method_count > 1) return forbid(out, "ambiguous_request");
+      path = req.original_uri.substr(0, req.original_uri.find_first_of("?#"));
+      if (req.original_method_count == 1) method = req.original_method;
+    } else {
+      path = req.path;
+      const std::string_view prefix = options_.path_prefix;
+      if (prefix.size() > 1) {
+        path.remove_prefix(std::min(path.size(), prefix.size() - (prefix.back() == '/' ? 1 : 0)));
+        if (path.empty()) path = "/";
+      }
+    }
+    const Route* route = match_route(*routes_, method, path, match_);
+    if (route == nullptr) return forbid(out, "no_route");
+    jve::Denial why;
+    const jve::Status st = jve::authorize(claims, route->requirement, match_.request_values(), &why);
+    if (st == jve::Status::ok) return true;
+    return forbid(out, jve::to_string(st), why.scope);
+  }
+
+  bool forbid(std::string& out, std::string_view description, std::string_view scope = {}) {
+    status_line(out, 403, "Forbidden");
+    out += "WWW-Authenticate: Bearer";
+    if (!options_.realm.empty()) {
+      out += " realm=\"";
+      out += options_.realm;
+      out += "\",";
+    }
+    out += " error=\"insufficient_scope\", error_description=\"";
+    out += description;  // snake_case ASCII
+    out += '"';
+    if (!scope.empty()) {
+      out += ", scope=\"";
+      out += scope;  // RFC 6749 scope-tokens, checked when the requirement was compiled
+      out += '"';
+    }
+    out += "\r\n";
+    return false;
+  }
+
+  // append_claim_headers writes the routes file's claim headers. A value
+  // with a control character (CR and LF above all) is left out whole: the
+  // signer of a token must not be able to add response headers.
+  void append_claim_headers(std::string& out, const jve::Claims& claims) {
+    for (const ClaimHeader& h : routes_->headers) {
+      value_.clear();
+      if (!jve::append_claim_text(claims, h.path, value_) || value_.empty()) continue;
+      bool clean = true;
+      for (char ch : value_) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (u < 0x20 || u == 0x7f) clean = false;
+      }
+      if (!clean) continue;
+      out += h.name;
+      out += ": ";
+      out += value_;
+      out += "\r\n";
+    }
+  }
+
   const jve::Verifier& verifier_;
   const ServerOptions& options_;
+  std::shared_ptr<const Routes> routes_;  // this worker's copy of options_.routes
+  uint64_t routes_generation_ = 0;
+  PathMatch match_;
+  std::string value_;
   const int listen_fd_;
   const int wake_fd_;
   std::atomic<bool>& stopping_;

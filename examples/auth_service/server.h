@@ -14,6 +14,8 @@
 
 #include <jve/verifier.h>
 
+#include "routes.h"
+
 namespace auth_service {
 
 struct ServerOptions {
@@ -35,6 +37,9 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{10'000};
   // In total, over all workers; beyond it, accepting pauses.
   size_t max_connections = 10'000;
+  // Authorization per route (routes.h); null: any verified token is allowed.
+  // Must outlive the Server.
+  const RoutesHolder* routes = nullptr;
 };
 
 class Worker;

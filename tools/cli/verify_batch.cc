@@ -183,10 +183,22 @@ int run_verify_batch(const Verifier& verifier, const BatchOptions& options) {
         const size_t end = std::min(lines.size(), (k + 1) * kChunkLines);
         for (size_t i = k * kChunkLines; i < end; ++i) {
           const std::string_view token(text.data() + lines[i].offset, lines[i].len);
-          const Status s = verifier.verify(token, scratch, claims);
+          Status s = verifier.verify(token, scratch, claims);
+          // Authorization only on a genuine token, as for one token.
+          Denial denial;
+          for (size_t r = 0; s == Status::ok && r < options.requirements.size(); ++r)
+            s = authorize(claims, options.requirements[r], {}, &denial);
           ++c[static_cast<size_t>(s)];
           out += "{\"line\":";
           append_number(out, lines[i].number);
+          if (s == Status::insufficient_scope || s == Status::forbidden) {
+            out += ",\"valid\":false,\"error\":\"";
+            out += to_string(s);
+            out += "\",\"message\":";
+            out += json_string(denial.message);
+            out += "}\n";
+            continue;
+          }
           if (s != Status::ok) {
             out += tails[static_cast<size_t>(s)];
             continue;

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "jve/authz.h"
 #include "jve/verifier.h"
 
 namespace jve::cli {
@@ -11,6 +13,10 @@ struct BatchOptions {
   std::string path;  // "-" is standard input
   int threads = 1;
   bool quiet = false;  // no progress bar, no summary
+  // Evaluated in order on each valid token (--require-scope, ...); the first
+  // that fails makes the line {"valid":false,"error":"insufficient_scope" or
+  // "forbidden","message":<the requirement that failed>}.
+  std::vector<Requirement> requirements;
 };
 
 // run_verify_batch verifies every non-empty line of |options.path| (a

@@ -62,6 +62,7 @@ constexpr const char kHelp[] =
     "                       object per token, in input order:\n"
     "                       {\"line\":N,\"valid\":true,\"claims\":{...}} or\n"
     "                       {\"line\":N,\"valid\":false,\"error\":\"expired\",\"message\":\"...\"}\n"
+    "                       (error insufficient_scope / forbidden when a requirement fails);\n"
     "                       blank lines are skipped; a summary goes to stderr\n"
     "  --threads N          verifying threads (default: the number of CPUs)\n"
     "  --cache N            a verified-token cache of N entries (repeated tokens cost a\n"
@@ -268,9 +269,8 @@ int run_verify_command(int argc, char** argv) {
   // an all_of, evaluated in that order.
   std::vector<Requirement> requirements;
   if (!required_scopes.empty() || !required_claims.empty() || !requirements_files.empty()) {
-    if (jws || !tokens_file.empty())
-      return usage_error("--require-scope, --require-claim and --requirements check the claims of one "
-                         "token: not with --jws or --tokens");
+    if (jws)
+      return usage_error("--require-scope, --require-claim and --requirements check claims: not with --jws");
     std::vector<Rule> rules;
     if (!required_scopes.empty()) rules.push_back(require::scopes(required_scopes));
     for (Rule& r : required_claims) rules.push_back(std::move(r));
@@ -350,6 +350,7 @@ int run_verify_command(int argc, char** argv) {
     BatchOptions batch;
     batch.path = tokens_file;
     batch.quiet = quiet;
+    batch.requirements = std::move(requirements);
     batch.threads = threads ? static_cast<int>(*threads)
                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return run_verify_batch(verifier, batch);

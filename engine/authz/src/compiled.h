@@ -49,14 +49,43 @@ inline constexpr size_t kMaxScopeClaims = 8;
 // the missing ones in a 64-bit mask.
 inline constexpr size_t kMaxScopes = 64;
 
+// same_text tells whether |a| equals a name whose first and last eight bytes
+// are packed in |head| and |tail| (pack_head / pack_tail) and whose bytes
+// are |b|: for names up to 16 bytes, two integer compares instead of a
+// memcmp call (scope tokens are short).
+inline uint64_t pack_head(std::string_view s) noexcept { return name_key(s); }
+inline uint64_t pack_tail(std::string_view s) noexcept {
+  return s.size() > 8 ? name_key(s.substr(s.size() - 8)) : 0;
+}
+inline bool same_text(std::string_view a, uint64_t head, uint64_t tail, std::string_view b) noexcept {
+  if (a.size() != b.size() || name_key(a) != head) return false;
+  if (a.size() <= 8) return true;
+  if (a.size() <= 16) return pack_tail(a) == tail;
+  return std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// same_bytes is a == b, with two integer compares for strings up to 16
+// bytes (claim values, request values, names) instead of a memcmp call.
+inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return std::memcmp(a.data(), b.data(), a.size()) == 0;
+  return name_key(a) == name_key(b) && pack_tail(a) == pack_tail(b);
+}
+
+// length_bit is the bit of Node::scope_lengths for a scope of |n| bytes
+// (all lengths from 63 up share the last bit).
+inline uint64_t length_bit(size_t n) noexcept { return uint64_t{1} << (n < 63 ? n : 63); }
+
 struct Node {
   Rule::Kind kind = Rule::Kind::all_of;
   struct Scope {
     std::string scope;
     std::string message;  // 'scope "x" is not granted'
+    uint64_t head = 0, tail = 0;  // pack_head / pack_tail of scope
   };
   std::vector<Scope> scopes;
   std::vector<Pointer> scope_claims;
+  uint64_t scope_lengths = 0;  // length_bit of every scope: most granted tokens fit none
   std::string scope_list;  // the scopes, space-separated (RFC 6750 §3 scope attribute)
   Pointer pointer;
   std::variant<std::string, int64_t, bool> value;

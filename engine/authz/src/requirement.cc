@@ -135,7 +135,8 @@ bool compile_node(const Rule& r, const std::string& path, uint32_t depth, Node& 
           return fail(error, path + "/scopes/" + std::to_string(i),
                       "scope " + quote(s) +
                           " is not a scope-token (RFC 6749 §3.3: printable ASCII, no space, '\"' or '\\')");
-        n.scopes.push_back({s, "scope " + quote(s) + " is not granted"});
+        n.scopes.push_back({s, "scope " + quote(s) + " is not granted", detail::pack_head(s), detail::pack_tail(s)});
+        n.scope_lengths |= detail::length_bit(s.size());
         if (!n.scope_list.empty()) n.scope_list += ' ';
         n.scope_list += s;
       }
@@ -391,6 +392,18 @@ Result<Requirement> Requirement::from_json(std::string_view document, std::strin
   if (!read_rule(root, "", 0, rule, error, status)) return status;
   return compile(rule, error);
 }
+
+Result<ClaimPath> ClaimPath::parse(std::string_view pointer, std::string* error) {
+  auto p = std::make_shared<detail::Pointer>();
+  std::string why;
+  if (!parse_pointer(std::string(pointer), *p, why)) {
+    if (error != nullptr) *error = why;
+    return Status::bad_json;
+  }
+  return ClaimPath(std::move(p));
+}
+
+std::string_view ClaimPath::text() const noexcept { return p_ != nullptr ? std::string_view(p_->text) : std::string_view(); }
 
 std::string_view Requirement::describe() const noexcept {
   return c_ != nullptr ? std::string_view(c_->root.description) : std::string_view();

@@ -28,6 +28,7 @@ bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
 
 Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
                            Value& root) noexcept {
+  root_indexed_ = false;
   if (len > capacity_) return Status::too_large;
   // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and
   // RFC 7515 signs bytes, so a BOM is not JSON here.
@@ -38,7 +39,10 @@ Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
   if (err != simdjson::SUCCESS) return Status::bad_json;
   names_.clear();
   root = Value(e);
-  return check_members(e, 1, max_depth);
+  root_count_ = 0;
+  const Status st = check_members(e, 1, max_depth);
+  root_indexed_ = st == Status::ok && e.is_object() && root_count_ <= kIndexedMembers;
+  return st;
 }
 
 StrictParser::Parsed StrictParser::parsed() const noexcept {
@@ -67,6 +71,26 @@ StrictParser::Parsed StrictParser::parsed() const noexcept {
   p.strings = parser_.doc.string_buf.get();
   p.string_bytes = strings_end;
   return p;
+}
+
+Value StrictParser::restore_root() noexcept {
+  const simdjson::dom::element e = parser_.doc.root();
+  names_.clear();
+  root_count_ = 0;
+  root_indexed_ = false;
+  simdjson::dom::object obj;
+  if (e.get_object().get(obj) == simdjson::SUCCESS) {
+    size_t count = 0;
+    for (auto field : obj) {
+      if (count == kIndexedMembers) return Value(e);  // too many: not indexed, as parse
+      const std::string_view k = field.key;
+      root_values_[count++] = field.value;
+      names_.push_back({name_key(k), k});  // within reserved capacity
+    }
+    root_count_ = count;
+    root_indexed_ = true;
+  }
+  return Value(e);
 }
 
 uint64_t* StrictParser::tape_buffer(size_t words) noexcept {
@@ -102,18 +126,30 @@ Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
   if (!e.is_object()) return Status::ok;
   simdjson::dom::object obj = e.get_object().value_unsafe();
   const size_t base = names_.size();
-  for (auto field : obj) {  // within reserved capacity
-    const std::string_view k = field.key;
-    names_.push_back({name_key(k), k});
+  const bool root_object = depth == 1;  // its members are kept (root_members)
+  if (root_object) {
+    size_t count = 0;  // a local: the member would be reloaded after every store
+    for (auto field : obj) {  // within reserved capacity
+      const std::string_view k = field.key;
+      if (count < kIndexedMembers) root_values_[count] = field.value;
+      ++count;
+      names_.push_back({name_key(k), k});
+    }
+    root_count_ = count;
+  } else {
+    for (auto field : obj) {
+      const std::string_view k = field.key;
+      names_.push_back({name_key(k), k});
+    }
   }
   auto first = names_.begin() + static_cast<ptrdiff_t>(base);
   const size_t n = names_.size() - base;
   bool dup = false;
-  if (n <= 16) {
+  if (n <= kIndexedMembers) {  // 16
     // Headers and typical payloads: pairwise integer compares beat sorting.
     // A branch-free pass over (prefix, length) keys first; the exact check
     // runs only when two keys collide.
-    uint64_t keys[16];
+    uint64_t keys[kIndexedMembers];
     for (size_t i = 0; i < n; ++i) keys[i] = first[i].prefix ^ (first[i].text.size() * 0x9E3779B97F4A7C15ull);
     bool collision = false;
     for (size_t i = 1; i < n; ++i)
@@ -124,7 +160,7 @@ Status StrictParser::check_members(simdjson::dom::element e, uint32_t depth,
     std::sort(first, names_.end());
     dup = std::adjacent_find(first, names_.end()) != names_.end();
   }
-  names_.resize(base);
+  if (!root_object || n > kIndexedMembers) names_.resize(base);  // (sorted above)
   if (dup) return Status::duplicate_member;
   for (auto field : obj) {
     if (field.value.is_array() || field.value.is_object()) {

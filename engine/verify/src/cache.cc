@@ -253,7 +253,7 @@ bool CacheAccess::hit(const Verifier& v, const TokenCache::Hit& hit, uint64_t ke
   // header stage sets all of out.header, and stage 8 every registered claim.
   if (v.check_header_segment(token.substr(0, hit.header_b64_len), s, out.header) != Status::ok)
     return false;
-  s.claims.root = s.payload_parser.restored_root();
+  s.claims.root = s.payload_parser.restore_root();
   ClaimsAccess::bind(out, &s.claims,
                      {reinterpret_cast<const char*>(s.payload.data()), hit.payload_len});
   ++s.cache_hits;

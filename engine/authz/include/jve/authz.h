@@ -42,6 +42,7 @@ namespace jve {
 
 namespace detail {
 struct CompiledRequirement;
+struct Pointer;
 }
 
 // ClaimValue is what a claim is compared with: a string, an integer or a
@@ -199,6 +200,29 @@ class Requirement {
   explicit Requirement(std::shared_ptr<const detail::CompiledRequirement> c) : c_(std::move(c)) {}
   std::shared_ptr<const detail::CompiledRequirement> c_;
 };
+
+// ClaimPath is a compiled RFC 6901 JSON pointer to one claim, for passing a
+// claim of a verified token on (the example service's claim headers, logs).
+// Immutable; copies share it.
+class ClaimPath {
+ public:
+  // parse accepts any RFC 6901 pointer ("/sub", "/tenant/id",
+  // "/https:~1~1example.com~1roles"); otherwise bad_json, with why in |error|.
+  static Result<ClaimPath> parse(std::string_view pointer, std::string* error = nullptr);
+  std::string_view text() const noexcept;  // the pointer as written
+
+ private:
+  friend struct RequirementAccess;
+  explicit ClaimPath(std::shared_ptr<const detail::Pointer> p) : p_(std::move(p)) {}
+  std::shared_ptr<const detail::Pointer> p_;
+};
+
+// append_claim_text appends the claim at |path| of verified |claims| as text:
+// a string as it is, a number or a boolean as JSON writes it, an array of
+// those joined with ','. Returns false and appends nothing when the claim is
+// absent, null, an object, or an array holding anything else. The text is
+// the signer's: escape it for where it goes.
+bool append_claim_text(const Claims& claims, const ClaimPath& path, std::string& out);
 
 // authorize evaluates |requirement| against |claims|, which must come from
 // a successful verify (otherwise: forbidden). Request values are looked up

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,39 @@ class StrictParser {
   size_t capacity() const noexcept { return capacity_; }
   uint32_t max_depth() const noexcept { return max_depth_; }
 
+  // Name is a member name with its first eight bytes packed (name_key):
+  // names up to eight bytes (every registered JOSE and JWT name) compare
+  // without memcmp.
+  struct Name {
+    uint64_t prefix;
+    std::string_view text;
+    bool operator==(const Name& o) const noexcept {
+      return prefix == o.prefix && text.size() == o.text.size() &&
+             (text.size() <= 8 || text == o.text);
+    }
+    bool operator<(const Name& o) const noexcept {
+      if (prefix != o.prefix) return prefix < o.prefix;
+      return text < o.text;
+    }
+  };
+  // The root object's members, as the duplicate check saw them: finding
+  // claims by name later (authorization) then compares integers instead of
+  // walking the DOM again. Kept only for roots of up to kIndexedMembers
+  // members (beyond that the check sorts the names).
+  static constexpr size_t kIndexedMembers = 16;
+  struct RootMembers {
+    std::span<const Name> names;
+    const simdjson::dom::element* values;  // values[i] belongs to names[i]
+  };
+  // root_members gives the members of the last successful parse's root
+  // object, in document order; false when the root was not an object, had
+  // more than kIndexedMembers members, or the last parse failed.
+  bool root_members(RootMembers& out) const noexcept {
+    if (!root_indexed_) return false;
+    out = RootMembers{std::span<const Name>(names_.data(), root_count_), root_values_};
+    return true;
+  }
+
   // The parsed form of the last document: simdjson's tape refers to its
   // strings by offset, so these two arrays copied into another parser make
   // the same document there. The verify cache keeps them so that a hit
@@ -65,29 +99,22 @@ class StrictParser {
   // copied in; nullptr when this parser was not sized for that much.
   uint64_t* tape_buffer(size_t words) noexcept;
   uint8_t* string_buffer(size_t bytes) noexcept;
-  // restored_root is the root of what was copied in; the caller vouches
-  // that the copy is a complete Parsed of a strictly parsed document.
-  Value restored_root() const noexcept { return Value(parser_.doc.root()); }
+  // restore_root returns the root of what was copied in and rebuilds
+  // root_members for it, as parse would have; the caller vouches that the
+  // copy is a complete Parsed of a strictly parsed document.
+  Value restore_root() noexcept;
 
  private:
   Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
 
   simdjson::dom::parser parser_;
-  // A member name with its first eight bytes as an integer: names up to
-  // eight bytes (every registered JOSE and JWT name) compare without memcmp.
-  struct Name {
-    uint64_t prefix;
-    std::string_view text;
-    bool operator==(const Name& o) const noexcept {
-      return prefix == o.prefix && text.size() == o.text.size() &&
-             (text.size() <= 8 || text == o.text);
-    }
-    bool operator<(const Name& o) const noexcept {
-      if (prefix != o.prefix) return prefix < o.prefix;
-      return text < o.text;
-    }
-  };
-  std::vector<Name> names_;  // capacity fixed by reserve()
+  // Capacity fixed by reserve(). The root's names stay at the front after
+  // its check (root_members); each nested object's are checked after them
+  // and dropped.
+  std::vector<Name> names_;
+  simdjson::dom::element root_values_[kIndexedMembers];
+  size_t root_count_ = 0;
+  bool root_indexed_ = false;
   size_t capacity_ = 0;
   uint32_t max_depth_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +19,7 @@ namespace jve::detail {
 // ClaimsSource is what a Claims looks claims up in: the parsed payload.
 struct ClaimsSource {
   json::Value root;
+  const json::StrictParser* parser = nullptr;  // the one that parsed root
 };
 
 // ClaimsAccess points a Claims at its source, and lets the engine's own
@@ -33,6 +35,12 @@ struct ClaimsAccess {
   static json::Value root(const Claims& c) noexcept {
     return c.source_ != nullptr ? c.source_->root : json::Value();
   }
+  // root_members gives the payload's top-level members as the strict
+  // parser recorded them (StrictParser::root_members); false when there is
+  // no such record (then walk root).
+  static bool root_members(const Claims& c, json::StrictParser::RootMembers& out) noexcept {
+    return c.source_ != nullptr && c.source_->parser != nullptr && c.source_->parser->root_members(out);
+  }
 };
 
 struct ScratchImpl {
@@ -45,7 +53,7 @@ struct ScratchImpl {
   // payload is parsed.
   json::StrictParser header_parser;
   json::StrictParser payload_parser;
-  ClaimsSource claims;   // the payload of the last token verified
+  ClaimsSource claims{json::Value(), &payload_parser};  // the payload of the last token verified
   size_t sized_for = 0;  // the max_token_bytes the buffers fit
   uint64_t cache_hits = 0;  // verified-token cache hits on this scratch (tests, CLI)
   // The verified-token cache's admission filter: hashes of tokens verified
