@@ -29,6 +29,7 @@ bool StrictParser::reserve(size_t capacity, uint32_t max_depth) {
 Status StrictParser::parse(const uint8_t* buf, size_t len, uint32_t max_depth,
                            Value& root) noexcept {
   root_indexed_ = false;
+  root_pending_ = false;
   if (len > capacity_) return Status::too_large;
   // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and
   // RFC 7515 signs bytes, so a BOM is not JSON here.
@@ -74,6 +75,13 @@ StrictParser::Parsed StrictParser::parsed() const noexcept {
 }
 
 Value StrictParser::restore_root() noexcept {
+  root_indexed_ = false;
+  root_pending_ = true;
+  return Value(parser_.doc.root());
+}
+
+void StrictParser::index_root() const noexcept {
+  root_pending_ = false;
   const simdjson::dom::element e = parser_.doc.root();
   names_.clear();
   root_count_ = 0;
@@ -82,7 +90,7 @@ Value StrictParser::restore_root() noexcept {
   if (e.get_object().get(obj) == simdjson::SUCCESS) {
     size_t count = 0;
     for (auto field : obj) {
-      if (count == kIndexedMembers) return Value(e);  // too many: not indexed, as parse
+      if (count == kIndexedMembers) return;  // too many: not indexed, as parse
       const std::string_view k = field.key;
       root_values_[count++] = field.value;
       names_.push_back({name_key(k), k});  // within reserved capacity
@@ -90,7 +98,6 @@ Value StrictParser::restore_root() noexcept {
     root_count_ = count;
     root_indexed_ = true;
   }
-  return Value(e);
 }
 
 uint64_t* StrictParser::tape_buffer(size_t words) noexcept {
