@@ -88,6 +88,8 @@ constexpr char kIssuerB[] = "https://b.example";  // shallower JSON, smaller tok
 struct Fixture {
   std::unique_ptr<jve::Verifier> verifier;
   std::unique_ptr<jve::MultiIssuerVerifier> multi;
+  std::unique_ptr<jve::Verifier> cached;
+  std::unique_ptr<jve::MultiIssuerVerifier> multi_cached;
   std::vector<uint8_t> ed_public;
   std::vector<jve::reference::Key> ref_keys;
   Fixture() {
@@ -106,6 +108,11 @@ struct Fixture {
     std::vector<jve::MultiIssuerVerifier::Issuer> issuers;
     issuers.push_back({kIssuerA, p, store});
     issuers.push_back({kIssuerB, strict, store});
+    // The same verifiers with a verified-token cache, kept across inputs so
+    // that entries of earlier inputs meet every later one.
+    cached = std::make_unique<jve::Verifier>(p, store, jve::VerifyCache{.entries = 64});
+    multi_cached = std::make_unique<jve::MultiIssuerVerifier>(
+        issuers, jve::VerifyCache{.entries = 64});
     multi = std::make_unique<jve::MultiIssuerVerifier>(std::move(issuers));
     ed_public = decoded(kEdPublic);
     if (ed_public.size() != 32) std::abort();
@@ -172,6 +179,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (iss_a && m != jve::Status::ok) std::abort();
   jve::Claims again;
   if (f.verifier->verify(token, scratch, again) != s) std::abort();
+  // The cached verifiers: the same verdicts, a miss then (if ok) a hit.
+  for (int round = 0; round < 2; ++round) {
+    jve::Claims c;
+    if (f.cached->verify(token, scratch, c) != s) std::abort();
+    if (s == jve::Status::ok && ((c.iss ? std::string(*c.iss) : std::string()) != iss || c.json().empty())) std::abort();
+    if (f.multi_cached->verify(token, scratch, c) != m) std::abort();
+  }
   if (jve::to_string(s) == "unknown") std::abort();
   const jve::Status want = jve::reference::verify(token, f.ref_keys, f.verifier->policy());
   if (jve::reference::status_class(s) != jve::reference::status_class(want)) {

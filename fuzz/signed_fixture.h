@@ -7,9 +7,11 @@
 
 #include <openssl/err.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -178,6 +180,77 @@ inline void print_bytes(const char* what, std::string_view s) {
   std::fputc('\n', stderr);
 }
 
+// same_claims: two accepted verifies returned the same views' contents.
+inline bool same_claims(const jve::Claims& a, const jve::Claims& b) {
+  return a.json() == b.json() && a.header.json == b.header.json && a.header.alg == b.header.alg &&
+         a.header.kid == b.header.kid && a.exp == b.exp && a.nbf == b.nbf && a.iat == b.iat &&
+         a.iss == b.iss && a.sub == b.sub && a.jti == b.jti &&
+         a.audience_count() == b.audience_count();
+}
+
+// check_cache runs |token| through a Verifier with a verified-token cache
+// (jve/cache.h) and aborts unless every verdict equals an uncached verify's
+// (|got|, then fresh Verifiers at the same clock): twice at the policy's
+// clock (a miss then, if accepted, a hit), then, for an accepted token,
+// replayed from the cache with the clock moved to each side of exp, nbf
+// and the max age (with leeway), where a fresh verify is the judge.
+inline void check_cache(const KeySetPair& keys, const jve::Policy& policy, std::string_view token,
+                        jve::Status got, const jve::Claims& uncached) {
+  static jve::Scratch scratch, fresh_scratch;
+  static int64_t shift;  // what the replays add to the policy's clock
+  auto saturating = [](int64_t a, int64_t b) {
+    int64_t r;
+    return __builtin_add_overflow(a, b, &r) ? (b > 0 ? INT64_MAX : INT64_MIN) : r;
+  };
+  jve::Policy moved = policy;
+  moved.clock = [&policy, saturating] { return saturating(policy.clock(), shift); };
+  shift = 0;
+  auto store = std::make_shared<jve::KeyStore>(keys.jve);
+  const jve::Verifier cached(moved, store, jve::VerifyCache{.entries = 4});
+  jve::Claims claims;
+  const char* violation = nullptr;
+  for (int round = 0; round < 2 && !violation; ++round) {
+    if (cached.verify(token, scratch, claims) != got) violation = "cached verdict differs";
+    else if (got == jve::Status::ok && !same_claims(claims, uncached)) violation = "cached claims differ";
+  }
+  if (got == jve::Status::ok && !violation) {
+    const int64_t now = policy.clock();
+    std::vector<int64_t> shifts = {-1, 1};
+    auto around = [&](std::optional<double> t, int64_t sign) {
+      if (!t || !(*t > -9e18 && *t < 9e18)) return;
+      const int64_t edge = saturating(static_cast<int64_t>(*t), sign * policy.leeway_seconds);
+      int64_t d;
+      if (__builtin_sub_overflow(edge, now, &d)) d = edge > now ? INT64_MAX : INT64_MIN;
+      for (int64_t e : {-1, 0, 1}) shifts.push_back(saturating(d, e));
+    };
+    around(uncached.exp, 1);
+    around(uncached.nbf, -1);
+    if (policy.max_age_seconds && uncached.iat)
+      around(*uncached.iat + static_cast<double>(*policy.max_age_seconds), 1);
+    for (int64_t s : shifts) {
+      shift = s;
+      jve::Claims fresh_claims;
+      const jve::Verifier fresh(moved, keys.jve);
+      const jve::Status want = fresh.verify(token, fresh_scratch, fresh_claims);
+      const jve::Status hit = cached.verify(token, scratch, claims);
+      if (hit != want) violation = "cached verdict differs after the clock moved";
+      else if (hit == jve::Status::ok && !same_claims(claims, fresh_claims))
+        violation = "cached claims differ after the clock moved";
+      if (violation) {
+        std::fprintf(stderr, "  clock shift %lld: cached %s, fresh %s\n", static_cast<long long>(s),
+                     std::string(jve::to_string(hit)).c_str(), std::string(jve::to_string(want)).c_str());
+        break;
+      }
+    }
+  }
+  if (violation) {
+    std::fprintf(stderr, "\nMISMATCH: %s (uncached: %s)\n", violation,
+                 std::string(jve::to_string(got)).c_str());
+    print_bytes("  token", token);
+    std::abort();
+  }
+}
+
 // check verifies |token| with jve and with the reference under |policy| and
 // aborts when the verdicts differ (ok vs not, or the stage that refused), or
 // when an accepted token's claims view disagrees with the reference's tree.
@@ -208,6 +281,10 @@ inline void check(const KeySetPair& keys, const jve::Policy& policy, std::string
     }
     jve::Jws jws;
     if (verifier.verify_jws(token, scratch, jws) != jve::Status::ok) violation = "verify_jws";
+  }
+  if (!violation) {  // claims was overwritten by verify_jws: verify again
+    if (verifier.verify(token, scratch, claims) != got) violation = "verify not repeatable";
+    else check_cache(keys, policy, token, got, claims);
   }
   if (violation) {
     std::fprintf(stderr, "\nMISMATCH: %s\n  jve: %s  reference: %s\n", violation,

@@ -496,6 +496,55 @@ TEST_F(ZeroAllocation, VerifyAgainstABigRevocationList) {
   }
 }
 
+// The verified-token cache (issue 14): its memory is reserved when the
+// Verifier is made, so neither a hit nor an insert (nor the eviction an
+// insert does at capacity) allocates. Hits run no crypto, so no alg may
+// allocate at all (RSA rows would show BoringSSL's mallocs if they missed).
+TEST_F(ZeroAllocation, CacheHitsEveryAlg) {
+  std::vector<Row> rows;
+  for (Alg alg : testkit::all_algs()) {
+    const testkit::SigningKey key = testkit::generate_key(alg, kid_for(alg));
+    auto set = KeySet::from_jwks(testkit::jwks({&key}));
+    ASSERT_TRUE(set.ok());
+    const Verifier verifier(fixed_policy(),
+                            std::make_shared<KeyStore>(std::make_shared<const KeySet>(std::move(*set))),
+                            VerifyCache{.entries = 64});
+    rows.push_back(measure(std::string(alg_name(alg)) + " hit", verifier, token_for(key)));
+  }
+  print_table("Allocations: cache hits", rows);
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    EXPECT_EQ(r.status, Status::ok);
+    EXPECT_TRUE(r.consistent);
+    EXPECT_EQ(r.news_per_verify, 0.0);
+    EXPECT_EQ(r.mallocs_per_verify, 0.0);
+  }
+}
+
+TEST_F(ZeroAllocation, CacheInsertsAndEvictions) {
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, kid_for(Alg::HS256));
+  auto set = KeySet::from_jwks(testkit::jwks({&hs}));
+  ASSERT_TRUE(set.ok());
+  // 8 entries and kRounds distinct tokens: most inserts evict.
+  const Verifier verifier(fixed_policy(),
+                          std::make_shared<KeyStore>(std::make_shared<const KeySet>(std::move(*set))),
+                          VerifyCache{.entries = 8});
+  std::vector<std::string> tokens;
+  for (int i = 0; i <= kRounds; ++i) tokens.push_back(token_for(hs, kNow - i));
+  Scratch scratch;
+  Claims claims;
+  ASSERT_EQ(verifier.verify(tokens[kRounds], scratch, claims), Status::ok);  // warm-up
+  int failures = 0;
+  const Counts c = counted([&] {
+    for (int i = 0; i < kRounds; ++i) failures += verifier.verify(tokens[i], scratch, claims) != Status::ok;
+  });
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(c.news, 0u);
+  EXPECT_EQ(c.mallocs, 0u);
+  std::printf("\nAllocations: %d cache inserts (HS256, 8 entries): new %llu, malloc %llu\n", kRounds,
+              static_cast<unsigned long long>(c.news), static_cast<unsigned long long>(c.mallocs));
+}
+
 }  // namespace
 }  // namespace jve
 

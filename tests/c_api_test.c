@@ -726,6 +726,59 @@ static void authorize(void) {
   jve_key_store_free(store);
 }
 
+/* The verified-token cache: options, a hit equal to the miss, expiry and
+ * key replacement seen through the cache. */
+static void cached_verifier(void) {
+  jve_policy p;
+  jve_cache_options o;
+  char why[256];
+  jve_key_store *store = new_store(JVE_FIX_JWKS_A);
+  jve_verifier *v = NULL;
+  jve_scratch *scratch = jve_scratch_new();
+  const char *a = JVE_FIX_TOK_OK;
+  const jve_claims *c = NULL;
+  jve_str s;
+  int i;
+
+  base_policy(&p);
+  jve_cache_options_init(&o);
+  CHECK(o.struct_size == sizeof o && o.entries == 10000 && o.max_token_bytes == 4096 &&
+        o.entry_bytes == 3072);
+  o.entries = 0;
+  CHECK_STATUS(jve_verifier_new_cached(&p, store, &o, &v, why, sizeof why), JVE_STATUS_INVALID_ARGUMENT);
+  CHECK(v == NULL && strstr(why, "entries") != NULL);
+  o.entries = 64;
+  o.struct_size = 0;
+  CHECK_STATUS(jve_verifier_new_cached(&p, store, &o, &v, why, sizeof why), JVE_STATUS_INVALID_ARGUMENT);
+  CHECK(v == NULL && strlen(why) > 0);
+  o.struct_size = sizeof o;
+  CHECK_STATUS(jve_verifier_new_cached(&p, store, &o, &v, why, sizeof why), JVE_STATUS_OK);
+
+  for (i = 0; i < 3; ++i) { /* a miss, then hits */
+    CHECK_STATUS(jve_verify(v, scratch, a, strlen(a), &c), JVE_STATUS_OK);
+    CHECK(c != NULL && jve_claims_iss(c, &s) && str_is(s, JVE_FIX_ISS));
+    CHECK(c != NULL && jve_claims_kid(c, &s) && str_is(s, "a"));
+  }
+  /* Expired at exp (now + 3600) while cached. */
+  g_now = JVE_FIX_NOW + 3600;
+  CHECK_STATUS(jve_verify(v, scratch, a, strlen(a), &c), JVE_STATUS_EXPIRED);
+  CHECK(c == NULL);
+  g_now = JVE_FIX_NOW;
+  CHECK_STATUS(jve_verify(v, scratch, a, strlen(a), NULL), JVE_STATUS_OK);
+  /* The set that verified it is replaced by one without its key. */
+  CHECK_STATUS(jve_key_store_replace(store, JVE_FIX_JWKS_B, strlen(JVE_FIX_JWKS_B), why, sizeof why),
+               JVE_STATUS_OK);
+  CHECK_STATUS(jve_verify(v, scratch, a, strlen(a), NULL), JVE_STATUS_KEY_NOT_FOUND);
+  jve_verifier_free(v);
+
+  /* NULL options: no cache, as jve_verifier_new. */
+  CHECK_STATUS(jve_verifier_new_cached(&p, store, NULL, &v, why, sizeof why), JVE_STATUS_OK);
+  CHECK_STATUS(jve_verify(v, scratch, JVE_FIX_TOK_B, strlen(JVE_FIX_TOK_B), NULL), JVE_STATUS_OK);
+  jve_verifier_free(v);
+  jve_scratch_free(scratch);
+  jve_key_store_free(store);
+}
+
 /* ---- Driver ----------------------------------------------------------------- */
 
 typedef struct test_case {
@@ -745,6 +798,7 @@ static const test_case kCases[] = {
     {"null_arguments", null_arguments},
     {"scratch_reuse", scratch_reuse},
     {"authorize", authorize},
+    {"cached_verifier", cached_verifier},
 };
 
 static int run_case(const test_case *t) {

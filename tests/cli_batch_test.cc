@@ -152,5 +152,39 @@ TEST_F(CliBatch, ExitsTwoOnUsageAndInputErrors) {
   }
 }
 
+// --cache N: repeated tokens (the normal case) print exactly what an
+// uncached run prints, whatever the threads; 0 is no cache; only with --tokens.
+TEST_F(CliBatch, CacheGivesTheSameOutput) {
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, "hs");
+  const std::string jwks = file("jwks.json", testkit::jwks({&hs}));
+  const std::string header = testkit::header_json(Alg::HS256, "hs");
+  std::vector<std::string> distinct;
+  for (int i = 0; i < 20; ++i)
+    distinct.push_back(testkit::sign(hs, header, "{\"sub\":\"u" + std::to_string(i) + "\",\"exp\":" +
+                                                     std::to_string(i % 5 == 4 ? kNow - 1 : kNow + 60) + "}"));
+  distinct.push_back(testkit::tamper_signature(distinct[0]));
+  std::string input;
+  for (int i = 0; i < 3000; ++i) input += distinct[(i * i) % distinct.size()] + "\n";
+  const std::string tokens = file("tokens.txt", input);
+  const std::vector<std::string> args = {"verify", "--jwks", jwks, "--now", std::to_string(kNow),
+                                         "--quiet", "--tokens", tokens};
+  const CliResult plain = jve(args);
+  EXPECT_EQ(plain.exit, 1);
+  for (const char* threads : {"1", "2"}) {
+    std::vector<std::string> cached = args;
+    cached.insert(cached.end(), {"--cache", "8", "--threads", threads});
+    const CliResult r = jve(cached);
+    EXPECT_EQ(r.exit, 1);
+    EXPECT_EQ(r.out, plain.out);
+  }
+  std::vector<std::string> off = args;
+  off.insert(off.end(), {"--cache", "0"});
+  EXPECT_EQ(jve(off).out, plain.out);
+  EXPECT_EQ(jve({"verify", "--jwks", jwks, "--cache", "8", distinct[0]}).exit, 2);
+  std::vector<std::string> bad = args;
+  bad.insert(bad.end(), {"--cache", "-1"});
+  EXPECT_EQ(jve(bad).exit, 2);
+}
+
 }  // namespace
 }  // namespace jve::cli_test

@@ -85,6 +85,8 @@ constexpr char kUsage[] =
     "  --listen HOST:PORT        default 127.0.0.1:8080; port 0 picks a free port\n"
     "                            (the start-up line on stderr says which)\n"
     "  --threads N               worker threads (default: the number of CPUs)\n"
+    "  --cache-entries N         verified-token cache entries, 0: none (default 10000,\n"
+    "                            about 30 MiB; a repeated token then costs a lookup)\n"
     "  --path-prefix PATH        answer under this path only, 404 elsewhere (default /)\n"
     "  --realm REALM             realm of the WWW-Authenticate challenge\n"
     "  --max-header-bytes N      request line + headers limit, else 431 (default 16384)\n"
@@ -104,6 +106,8 @@ struct Config {
   bool allow_http = false;
   std::chrono::milliseconds watch_interval{1000};
   std::chrono::milliseconds startup_timeout{10'000};
+  // Clients resend one token until it expires: on by default (jve/cache.h).
+  size_t cache_entries = 10'000;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -216,6 +220,8 @@ Config parse_args(int argc, char** argv) {
       cfg.server.idle_timeout = std::chrono::milliseconds(parse_int(arg, value, 10, kDay));
     } else if (arg == "--write-timeout-ms") {
       cfg.server.write_timeout = std::chrono::milliseconds(parse_int(arg, value, 10, kDay));
+    } else if (arg == "--cache-entries") {
+      cfg.cache_entries = static_cast<size_t>(parse_int(arg, value, 0, jve::kMaxCacheEntries));
     } else if (arg == "--max-connections") {
       cfg.server.max_connections = static_cast<size_t>(parse_int(arg, value, 1, 1'000'000));
     } else {
@@ -398,7 +404,10 @@ int main(int argc, char** argv) {
     revocation = auth_service::enable_revocation(cfg.policy, cfg.revocation_redis, cfg.startup_timeout, &why);
     if (!revocation) die(why);
   }
-  const jve::Verifier verifier(cfg.policy, store);
+  const jve::Verifier verifier =
+      cfg.cache_entries > 0
+          ? jve::Verifier(cfg.policy, store, jve::VerifyCache{.entries = cfg.cache_entries})
+          : jve::Verifier(cfg.policy, store);
   auth_service::Server server(verifier, cfg.server);
   std::string error;
   if (!server.listen(&error)) die(error);

@@ -28,7 +28,7 @@ constexpr int kUsage = 2;
 
 constexpr const char kHelp[] =
     "usage: jve verify (--jwks FILE | --key FILE | --secret-file FILE) [options]\n"
-    "                  (TOKEN | - | --token-file FILE | --tokens FILE [--threads N] [--quiet])\n"
+    "                  (TOKEN | - | --token-file FILE | --tokens FILE [--threads N] [--cache N] [--quiet])\n"
     "\n"
     "keys (one of):\n"
     "  --jwks FILE          a JWKS or a single JWK (RSA, EC, OKP, oct)\n"
@@ -65,6 +65,8 @@ constexpr const char kHelp[] =
     "                       (error insufficient_scope / forbidden when a requirement fails);\n"
     "                       blank lines are skipped; a summary goes to stderr\n"
     "  --threads N          verifying threads (default: the number of CPUs)\n"
+    "  --cache N            a verified-token cache of N entries (repeated tokens cost a\n"
+    "                       lookup; README \"Verified-token cache\"); default 0: none\n"
     "  --quiet              no progress bar and no summary on stderr\n"
     "\n"
     "exit: 0 valid (payload on stdout), 1 invalid ('error: <status>: <message>' on stderr;\n"
@@ -144,6 +146,7 @@ int run_verify_command(int argc, char** argv) {
   bool have_token = false, jws = false, read_from_argv = false, quiet = false;
   std::string tokens_file;
   std::optional<int64_t> threads;
+  std::optional<int64_t> cache_entries;
   std::optional<int64_t> now;
   std::vector<std::string> required_scopes, requirements_files;
   std::vector<Rule> required_claims;
@@ -233,6 +236,12 @@ int run_verify_command(int argc, char** argv) {
       if (!value(v) || !parse_int(v, n) || n < 1 || n > 1024)
         return usage_error("--threads needs a number from 1 to 1024");
       threads = n;
+    } else if (arg == "--cache") {
+      int64_t n;
+      if (!value(v) || !parse_int(v, n) || n < 0 || n > static_cast<int64_t>(kMaxCacheEntries))
+        return usage_error("--cache needs a number of entries from 0 to " +
+                           std::to_string(kMaxCacheEntries));
+      cache_entries = n;
     } else if (arg == "--quiet") {
       quiet = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
@@ -252,6 +261,7 @@ int run_verify_command(int argc, char** argv) {
     if (jws) return usage_error("--jws cannot be combined with --tokens");
   } else {
     if (threads) return usage_error("--threads goes with --tokens");
+    if (cache_entries) return usage_error("--cache goes with --tokens");
     if (have_token == !token_file.empty()) return usage_error("give exactly one of TOKEN, -, --token-file");
   }
 
@@ -331,7 +341,11 @@ int run_verify_command(int argc, char** argv) {
   }
 
   if (now) policy.clock = [t = *now] { return t; };
-  Verifier verifier(std::move(policy), std::make_shared<const KeySet>(std::move(*keys)));
+  auto store = std::make_shared<KeyStore>(std::make_shared<const KeySet>(std::move(*keys)));
+  Verifier verifier = cache_entries && *cache_entries > 0
+                          ? Verifier(std::move(policy), store,
+                                     VerifyCache{.entries = static_cast<size_t>(*cache_entries)})
+                          : Verifier(std::move(policy), store);
   if (!tokens_file.empty()) {
     BatchOptions batch;
     batch.path = tokens_file;

@@ -356,6 +356,22 @@ void jve_policy_init(jve_policy* policy) {
 
 jve_status jve_verifier_new(const jve_policy* policy, jve_key_store* store, jve_verifier** out,
                             char* why, size_t why_size) {
+  return jve_verifier_new_cached(policy, store, nullptr, out, why, why_size);
+}
+
+void jve_cache_options_init(jve_cache_options* options) {
+  if (options == nullptr) return;
+  const jve::VerifyCache defaults;
+  std::memset(options, 0, sizeof *options);
+  options->struct_size = sizeof *options;
+  options->entries = defaults.entries;
+  options->max_token_bytes = defaults.max_token_bytes;
+  options->entry_bytes = defaults.entry_bytes;
+}
+
+jve_status jve_verifier_new_cached(const jve_policy* policy, jve_key_store* store,
+                                   const jve_cache_options* cache, jve_verifier** out, char* why,
+                                   size_t why_size) {
   if (out != nullptr) *out = nullptr;
   if (out == nullptr || policy == nullptr || store == nullptr) {
     write_why(why, why_size,
@@ -369,7 +385,23 @@ jve_status jve_verifier_new(const jve_policy* policy, jve_key_store* store, jve_
       write_why(why, why_size, text);
       return JVE_STATUS_INVALID_ARGUMENT;
     }
-    *out = new jve_verifier{jve::Verifier(std::move(p), store->store)};
+    if (cache == nullptr) {
+      *out = new jve_verifier{jve::Verifier(std::move(p), store->store)};
+    } else {
+      if (cache->struct_size != sizeof(jve_cache_options)) {
+        write_why(why, why_size, "the cache options were not initialised with jve_cache_options_init");
+        return JVE_STATUS_INVALID_ARGUMENT;
+      }
+      const jve::VerifyCache c{.entries = cache->entries,
+                               .max_token_bytes = cache->max_token_bytes,
+                               .entry_bytes = cache->entry_bytes};
+      try {
+        *out = new jve_verifier{jve::Verifier(std::move(p), store->store, c)};
+      } catch (const std::invalid_argument& e) {  // the policy passed: the cache options
+        write_why(why, why_size, e.what());
+        return JVE_STATUS_INVALID_ARGUMENT;
+      }
+    }
     write_why(why, why_size, "");
     return JVE_STATUS_OK;
   } catch (...) {

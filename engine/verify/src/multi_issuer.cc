@@ -11,6 +11,7 @@
 #include "verify/compact.h"
 #include "verify/prepared_token.h"
 #include "verify/scratch_impl.h"
+#include "verify/token_cache.h"
 
 namespace jve {
 
@@ -30,6 +31,18 @@ MultiIssuerVerifier::MultiIssuerVerifier(std::vector<Issuer> issuers) {
   }
 }
 
+MultiIssuerVerifier::MultiIssuerVerifier(std::vector<Issuer> issuers, const VerifyCache& cache)
+    : MultiIssuerVerifier(std::move(issuers)) {
+  cache_ = std::make_shared<detail::TokenCache>(cache);
+  for (const auto& [iss, verifier] : by_iss_) by_id_.emplace_back(verifier->id_, verifier.get());
+  std::sort(by_id_.begin(), by_id_.end());
+}
+
+const Verifier* MultiIssuerVerifier::find_by_id(uint64_t id) const noexcept {
+  auto it = std::lower_bound(by_id_.begin(), by_id_.end(), std::pair<uint64_t, const Verifier*>(id, nullptr));
+  return it != by_id_.end() && it->first == id ? it->second : nullptr;
+}
+
 const Verifier* MultiIssuerVerifier::find(std::string_view iss) const noexcept {
   auto it = by_iss_.find(iss);
   return it == by_iss_.end() ? nullptr : it->second.get();
@@ -37,13 +50,22 @@ const Verifier* MultiIssuerVerifier::find(std::string_view iss) const noexcept {
 
 Status MultiIssuerVerifier::verify(std::string_view token, Scratch& scratch,
                                    Claims& out) const noexcept {
+  detail::ScratchImpl& s = detail::ScratchAccess::impl(scratch);
+  if (cache_) return detail::CacheAccess::verify(*this, token, s, out);
+  detail::PreparedToken pre;
+  const Verifier* verifier = nullptr;
   out = Claims{};
+  if (Status st = route(token, s, pre, verifier); st != Status::ok) return st;
+  return verifier->verify_token(token, s, &pre, out);
+}
+
+Status MultiIssuerVerifier::route(std::string_view token, detail::ScratchImpl& s,
+                                  detail::PreparedToken& pre,
+                                  const Verifier*& verifier) const noexcept {
   // Stage 1 against the largest limits; the chosen Verifier applies its own
   // size bound again.
-  detail::PreparedToken pre;
   if (Status st = detail::split_compact(token, max_token_bytes_, pre.parts); st != Status::ok)
     return st;
-  detail::ScratchImpl& s = detail::ScratchAccess::impl(scratch);
   if (!s.prepare(max_token_bytes_, max_json_depth_)) return Status::internal_error;
 
   // The payload, decoded and parsed strictly (duplicates, depth, UTF-8) like
@@ -59,12 +81,12 @@ Status MultiIssuerVerifier::verify(std::string_view token, Scratch& scratch,
   if (!iss_value.present()) return Status::missing_claim;
   std::string_view iss;
   if (!iss_value.get_string(iss)) return Status::bad_claim;
-  const Verifier* verifier = find(iss);
+  verifier = find(iss);
   if (!verifier) return Status::bad_issuer;
 
   pre.payload = {reinterpret_cast<const char*>(s.payload.data()), len};
   pre.depth = max_json_depth_;
-  return verifier->verify_token(token, s, &pre, out);
+  return Status::ok;
 }
 
 }  // namespace jve

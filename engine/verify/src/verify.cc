@@ -18,6 +18,7 @@
 #include "verify/revocation_check.h"
 #include "verify/rules.h"
 #include "verify/scratch_impl.h"
+#include "verify/token_cache.h"
 
 namespace jve {
 
@@ -25,6 +26,11 @@ namespace jve {
 
 Verifier::Verifier(Policy policy, std::shared_ptr<const KeySet> keys)
     : Verifier(std::move(policy), std::make_shared<KeyStore>(std::move(keys))) {}
+
+Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store, const VerifyCache& cache)
+    : Verifier(std::move(policy), std::move(store)) {
+  cache_ = std::make_shared<detail::TokenCache>(cache);
+}
 
 Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store)
     : policy_(std::move(policy)), store_(std::move(store)), id_(detail::next_verifier_id()) {
@@ -35,6 +41,7 @@ Verifier::Verifier(Policy policy, std::shared_ptr<KeyStore> store)
 }
 
 Status Verifier::verify(std::string_view token, Scratch& scratch, Claims& out) const noexcept {
+  if (cache_) return detail::CacheAccess::verify(*this, token, detail::ScratchAccess::impl(scratch), out);
   return verify_token(token, detail::ScratchAccess::impl(scratch), nullptr, out);
 }
 
@@ -59,7 +66,6 @@ std::string_view as_text(const std::vector<uint8_t>& buf, size_t len) noexcept {
 
 Status parse_payload(detail::ScratchImpl& s, const detail::PreparedToken* pre,
                      const Policy& policy, std::string_view payload) noexcept;
-Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& out) noexcept;
 
 }  // namespace
 
@@ -72,7 +78,7 @@ Status Verifier::verify_token(std::string_view token, detail::ScratchImpl& s,
   if (Status st = verify_signed(token, s, pre, out.header, payload); st != Status::ok) return st;
   if (Status st = parse_payload(s, pre, policy_, payload); st != Status::ok) return st;
   detail::ClaimsAccess::bind(out, &s.claims, payload);
-  return check_claims(s, policy_, out);
+  return check_claims(s, out);
 }
 
 Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
@@ -93,20 +99,7 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
 
   // 2. Header: decode and parse strictly, then 3. the policy's header rules;
   // or the remembered outcome for these exact bytes under this Verifier.
-  if (!s.lookup_header(id_, parts.header, header)) {
-    size_t header_len = 0;
-    if (Status st = decode_segment(parts.header, s.header, &header_len); st != Status::ok) return st;
-    json::Value root;
-    if (Status st = s.header_parser.parse(s.header.data(), header_len, policy_.max_json_depth, root);
-        st != Status::ok)
-      return st;
-    json::HeaderFields fields;
-    if (Status st = json::extract_header(root, fields); st != Status::ok) return st;
-    header = Header{};
-    if (Status st = rules::check_header(fields, policy_, header); st != Status::ok) return st;
-    header.json = as_text(s.header, header_len);
-    s.remember_header(id_, parts.header, header);
-  }
+  if (Status st = check_header_segment(parts.header, s, header); st != Status::ok) return st;
 
   // 4. Key: one candidate from the current snapshot, which this call pins
   // until it returns even if the set is replaced meanwhile.
@@ -148,6 +141,26 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
   return Status::ok;
 }
 
+// Stages 2-3, also run by a cache hit (cache.cc) whose header the scratch
+// does not remember.
+Status Verifier::check_header_segment(std::string_view header_b64, detail::ScratchImpl& s,
+                                      Header& header) const noexcept {
+  if (s.lookup_header(id_, header_b64, header)) return Status::ok;
+  size_t header_len = 0;
+  if (Status st = decode_segment(header_b64, s.header, &header_len); st != Status::ok) return st;
+  json::Value root;
+  if (Status st = s.header_parser.parse(s.header.data(), header_len, policy_.max_json_depth, root);
+      st != Status::ok)
+    return st;
+  json::HeaderFields fields;
+  if (Status st = json::extract_header(root, fields); st != Status::ok) return st;
+  header = Header{};
+  if (Status st = rules::check_header(fields, policy_, header); st != Status::ok) return st;
+  header.json = as_text(s.header, header_len);
+  s.remember_header(id_, header_b64, header);
+  return Status::ok;
+}
+
 namespace {
 
 // 7. Payload: strict JSON, parsed only once the signature holds. A
@@ -160,9 +173,14 @@ Status parse_payload(detail::ScratchImpl& s, const detail::PreparedToken* pre,
                                 s.claims.root);
 }
 
+}  // namespace
+
 // 8. Claims: the registered ones type-checked and copied out, then the
-// policy's rules at the policy's clock, then the revocation list.
-Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& out) noexcept {
+// policy's rules at the policy's clock, then the revocation list. A cache
+// hit ends here too (cache.cc), so every check of this stage, revocation
+// included, also applies to hits.
+Status Verifier::check_claims(const detail::ScratchImpl& s, Claims& out) const noexcept {
+  const Policy& policy = policy_;
   json::ClaimFields claims;
   if (Status st = json::extract_claims(s.claims.root, claims); st != Status::ok) return st;
   out.exp = claims.exp;
@@ -175,7 +193,5 @@ Status check_claims(const detail::ScratchImpl& s, const Policy& policy, Claims& 
   if (Status st = rules::check_claims(claims, policy, now); st != Status::ok) return st;
   return detail::check_revocation(policy, out, now);
 }
-
-}  // namespace
 
 }  // namespace jve

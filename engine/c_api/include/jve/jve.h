@@ -286,6 +286,29 @@ typedef struct jve_verifier jve_verifier;
 jve_status jve_verifier_new(const jve_policy *policy, jve_key_store *store,
                             jve_verifier **out, char *why, size_t why_size);
 
+/* ---- Verified-token cache ----------------------------------------------------
+ * Opt-in: a repeated token costs a lookup (see jve/cache.h). The key is the
+ * whole token; a hit re-checks exp, nbf and max age at the current clock;
+ * entries stop matching when the key store is replaced; only accepted
+ * tokens are cached. Memory (entries * (entry_bytes + 64)) is reserved at
+ * creation. */
+typedef struct jve_cache_options {
+  size_t struct_size;      /* set by jve_cache_options_init */
+  size_t entries;          /* default 10000; 1 to 2^24 */
+  size_t max_token_bytes;  /* longer tokens are not cached; default 4096 */
+  size_t entry_bytes;      /* per entry: token, payload, parsed form; default 3072 */
+} jve_cache_options;
+
+/* jve_cache_options_init fills |options| with the defaults listed above. */
+void jve_cache_options_init(jve_cache_options *options);
+
+/* jve_verifier_new_cached is jve_verifier_new with a verified-token cache
+ * (|cache| NULL: none). Also JVE_STATUS_INVALID_ARGUMENT for cache options
+ * not initialised with jve_cache_options_init or out of range. */
+jve_status jve_verifier_new_cached(const jve_policy *policy, jve_key_store *store,
+                                   const jve_cache_options *cache, jve_verifier **out,
+                                   char *why, size_t why_size);
+
 /* jve_verifier_free: NULL is a no-op. No verify may be running with it. */
 void jve_verifier_free(jve_verifier *verifier);
 

@@ -78,10 +78,33 @@ class StrictParser {
   // object, in document order; false when the root was not an object, had
   // more than kIndexedMembers members, or the last parse failed.
   bool root_members(RootMembers& out) const noexcept {
+    if (root_pending_) index_root();  // after restore_root: built on first use
     if (!root_indexed_) return false;
     out = RootMembers{std::span<const Name>(names_.data(), root_count_), root_values_};
     return true;
   }
+
+  // The parsed form of the last document: simdjson's tape refers to its
+  // strings by offset, so these two arrays copied into another parser make
+  // the same document there. The verify cache keeps them so that a hit
+  // restores a parse instead of parsing again.
+  struct Parsed {
+    const uint64_t* tape = nullptr;
+    size_t tape_words = 0;
+    const uint8_t* strings = nullptr;
+    size_t string_bytes = 0;
+  };
+  // parsed describes the last successful parse (walks its tape once).
+  Parsed parsed() const noexcept;
+  // tape_buffer / string_buffer are where a parse of |words| / |bytes| is
+  // copied in; nullptr when this parser was not sized for that much.
+  uint64_t* tape_buffer(size_t words) noexcept;
+  uint8_t* string_buffer(size_t bytes) noexcept;
+  // restore_root returns the root of what was copied in; root_members is
+  // rebuilt for it on first use (a cache hit that is not authorized does
+  // not pay for it). The caller vouches that the copy is a complete Parsed
+  // of a strictly parsed document.
+  Value restore_root() noexcept;
 
  private:
   Status check_members(simdjson::dom::element e, uint32_t depth, uint32_t max_depth) noexcept;
@@ -90,10 +113,13 @@ class StrictParser {
   // Capacity fixed by reserve(). The root's names stay at the front after
   // its check (root_members); each nested object's are checked after them
   // and dropped.
-  std::vector<Name> names_;
-  simdjson::dom::element root_values_[kIndexedMembers];
-  size_t root_count_ = 0;
-  bool root_indexed_ = false;
+  // mutable: root_members builds the index of a restored parse lazily.
+  void index_root() const noexcept;
+  mutable std::vector<Name> names_;
+  mutable simdjson::dom::element root_values_[kIndexedMembers];
+  mutable size_t root_count_ = 0;
+  mutable bool root_indexed_ = false;
+  mutable bool root_pending_ = false;  // restore_root ran; index_root not yet
   size_t capacity_ = 0;
   uint32_t max_depth_ = 0;
 };

@@ -14,8 +14,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "jve/cache.h"
 #include "jve/claims.h"
 #include "jve/key_store.h"
 #include "jve/policy.h"
@@ -23,6 +25,13 @@
 #include "jve/verifier.h"
 
 namespace jve {
+
+namespace detail {
+struct CacheAccess;
+class TokenCache;
+struct PreparedToken;
+struct ScratchImpl;
+}  // namespace detail
 
 // MultiIssuerVerifier routes each token by its payload's iss to that issuer's
 // Verifier. The payload is decoded and strictly parsed before the signature
@@ -42,6 +51,9 @@ class MultiIssuerVerifier {
   // Throws std::invalid_argument on an empty list, an empty or repeated iss,
   // or a null key store.
   explicit MultiIssuerVerifier(std::vector<Issuer> issuers);
+  // With one verified-token cache (jve/cache.h) for all issuers, looked up
+  // before the routing; an entry belongs to the issuer's Verifier.
+  MultiIssuerVerifier(std::vector<Issuer> issuers, const VerifyCache& cache);
 
   // verify: as Verifier::verify, with the policy and keys of the token's iss.
   // WARNING: |out| points into |scratch| and |token|; see claims.h.
@@ -52,6 +64,13 @@ class MultiIssuerVerifier {
   size_t size() const noexcept { return by_iss_.size(); }
 
  private:
+  friend struct detail::CacheAccess;
+  // Stage 1 and the payload parse against the largest limits; |verifier| is
+  // the token's issuer's.
+  Status route(std::string_view token, detail::ScratchImpl& s, detail::PreparedToken& pre,
+               const Verifier*& verifier) const noexcept;
+  const Verifier* find_by_id(uint64_t id) const noexcept;
+
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const noexcept {
@@ -62,6 +81,8 @@ class MultiIssuerVerifier {
   // The largest limits over all issuers: what the routing step accepts.
   size_t max_token_bytes_ = 0;
   uint32_t max_json_depth_ = 0;
+  std::shared_ptr<detail::TokenCache> cache_;  // null: no cache
+  std::vector<std::pair<uint64_t, const Verifier*>> by_id_;  // sorted: a cache entry's owner
 };
 
 }  // namespace jve

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "jve/cache.h"
 #include "jve/claims.h"
 #include "jve/key_set.h"
 #include "jve/key_store.h"
@@ -23,6 +24,8 @@ namespace detail {
 struct ScratchImpl;
 struct ScratchAccess;
 struct PreparedToken;
+struct CacheAccess;
+class TokenCache;
 }  // namespace detail
 
 // Scratch holds one thread's decode buffers and JSON parsers. It grows on
@@ -53,6 +56,9 @@ class Verifier {
   // KeySet is an empty set.
   Verifier(Policy policy, std::shared_ptr<const KeySet> keys);
   Verifier(Policy policy, std::shared_ptr<KeyStore> store);
+  // With a verified-token cache (jve/cache.h), reserved here; also throws
+  // std::invalid_argument for options cache_bytes() refuses.
+  Verifier(Policy policy, std::shared_ptr<KeyStore> store, const VerifyCache& cache);
 
   // verify checks |token| (compact JWS carrying a JWT) against the policy and
   // the current key set: bounds, header, alg, key, signature, then claims.
@@ -72,6 +78,7 @@ class Verifier {
 
  private:
   friend class MultiIssuerVerifier;
+  friend struct detail::CacheAccess;
   // Stages 1-8. |pre| is a token MultiIssuerVerifier has already split,
   // sized the scratch for, and whose payload it has decoded and parsed.
   Status verify_token(std::string_view token, detail::ScratchImpl& s,
@@ -80,10 +87,17 @@ class Verifier {
   Status verify_signed(std::string_view token, detail::ScratchImpl& s,
                        const detail::PreparedToken* pre, Header& header,
                        std::string_view& payload) const noexcept;
+  // Stages 2-3 for one header segment (or the scratch's remembered outcome).
+  Status check_header_segment(std::string_view header_b64, detail::ScratchImpl& s,
+                              Header& header) const noexcept;
+  // Stage 8, on the payload parsed in |s|: what a miss ends with and a cache
+  // hit runs again.
+  Status check_claims(const detail::ScratchImpl& s, Claims& out) const noexcept;
 
   Policy policy_;
   std::shared_ptr<KeyStore> store_;
   uint64_t id_;  // unique per Verifier: keys the Scratch's header cache
+  std::shared_ptr<detail::TokenCache> cache_;  // null: no verified-token cache
 };
 
 }  // namespace jve

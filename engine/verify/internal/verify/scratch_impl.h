@@ -55,6 +55,10 @@ struct ScratchImpl {
   json::StrictParser payload_parser;
   ClaimsSource claims{json::Value(), &payload_parser};  // the payload of the last token verified
   size_t sized_for = 0;  // the max_token_bytes the buffers fit
+  uint64_t cache_hits = 0;  // verified-token cache hits on this scratch (tests, CLI)
+  // The verified-token cache's admission filter: hashes of tokens verified
+  // once, direct-mapped (TokenCache::admit).
+  uint64_t seen_tokens[256] = {};
 
   // prepare grows the buffers and parsers once to fit tokens of up to
   // |max_token_bytes| with |max_depth| nesting. False if allocation failed.
