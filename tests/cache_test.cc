@@ -2,6 +2,8 @@
 // returns, and never accepts what a fresh verify would refuse.
 #include <gtest/gtest.h>
 
+#include "jve/revocation.h"
+
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -132,6 +134,30 @@ TEST_F(TokenCache, TokenExpiringWhileCachedIsExpiredAtExpPlusLeeway) {
   EXPECT_EQ(v->verify(t, scratch_, claims_), Status::expired);
   now_ = kNow;  // a clock moved back accepts it again, as a fresh verify would
   EXPECT_EQ(v->verify(t, scratch_, claims_), Status::ok);
+}
+
+// A revocation made while a token is cached applies to the next verify:
+// the hit runs stage 8, which ends with the revocation check.
+TEST_F(TokenCache, RevocationAppliesToCachedTokens) {
+  Policy p = policy();
+  auto list = std::make_shared<RevocationList>();
+  p.revocation = list;
+  auto v = cached(p);
+  const std::string t = es_token(kNow + 60, ",\"jti\":\"j-1\",\"sub\":\"u1\",\"iat\":" + std::to_string(kNow - 10));
+  const std::string other = es_token(kNow + 60, ",\"jti\":\"j-2\",\"sub\":\"u2\"");
+  ASSERT_EQ(v->verify(t, scratch_, claims_), Status::ok);
+  ASSERT_EQ(v->verify(other, scratch_, claims_), Status::ok);
+  ASSERT_EQ(v->verify(t, scratch_, claims_), Status::ok);
+  const uint64_t before = hits(scratch_);
+  EXPECT_GE(before, 1u);
+  list->add(std::vector{Revocation{Revocation::Kind::jti, std::string(testkit::kIssuer), "j-1", 0, kNow + 3600}},
+            kNow);
+  EXPECT_EQ(v->verify(t, scratch_, claims_), Status::revoked);
+  EXPECT_EQ(hits(scratch_), before + 1);  // refused on the hit path
+  EXPECT_EQ(v->verify(other, scratch_, claims_), Status::ok);
+  // A subject cut-off after the token's iat revokes it too.
+  list->add(std::vector{Revocation{Revocation::Kind::subject, "", "u2", kNow + 1, kNow + 3600}}, kNow);
+  EXPECT_EQ(v->verify(other, scratch_, claims_), Status::revoked);
 }
 
 TEST_F(TokenCache, NotBeforeInTheFutureThenReached) {
