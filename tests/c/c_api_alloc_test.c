@@ -59,6 +59,57 @@ typedef struct case_token {
   jve_status want;
 } case_token;
 
+/* run_rounds verifies |tokens| 51 times with |verifier|, reading the claims
+ * and authorizing the accepted ones; round 0 warms the scratch (and
+ * BoringSSL's lazily built tables, or fills a cache), rounds 1-50 must not
+ * allocate. Counts unexpected results in |*wrong|; 1 on allocations. */
+static int run_rounds(const char *label, const jve_verifier *verifier, jve_scratch *scratch,
+                      const case_token *tokens, size_t n_tokens,
+                      const jve_requirement *requirement, int *wrong) {
+  int round;
+  size_t i;
+  for (round = 0; round <= 50; ++round) {
+    const long before = g_allocations;
+    long counted;
+    for (i = 0; i < n_tokens; ++i) {
+      const jve_claims *claims;
+      jve_str s, message, scope;
+      jve_request_value value;
+      double d;
+      int64_t v;
+      jve_status st = jve_verify(verifier, scratch, tokens[i].token, strlen(tokens[i].token), &claims);
+      if (st != tokens[i].want) ++*wrong;
+      if (st == JVE_STATUS_OK) {
+        if (!jve_claims_sub(claims, &s) || !jve_claims_exp(claims, &d) ||
+            !jve_claims_audience(claims, 1, &s) || !jve_claims_get_int(claims, "iat", &v) ||
+            !jve_claims_payload_json(claims, &s) || !jve_claims_kid(claims, &s) ||
+            jve_claims_type(claims, "jti") != JVE_CLAIM_STRING || jve_claims_alg(claims) == NULL)
+          ++*wrong;
+        (void)jve_claims_get_string(claims, "absent", &s);
+        value.name.data = "user";
+        value.name.len = 4;
+        value.value.data = "alice";
+        value.value.len = 5;
+        /* TOK_OK grants both scopes; TOK_B none. */
+        if (jve_authorize(claims, requirement, &value, 1, &message, &scope) !=
+            (i == 0 ? JVE_STATUS_OK : JVE_STATUS_INSUFFICIENT_SCOPE))
+          ++*wrong;
+        value.value.len = 3;
+        if (jve_authorize(claims, requirement, &value, 1, &message, &scope) !=
+            (i == 0 ? JVE_STATUS_FORBIDDEN : JVE_STATUS_INSUFFICIENT_SCOPE))
+          ++*wrong;
+      }
+    }
+    counted = g_allocations - before;
+    if (round > 0 && counted != 0) {
+      fprintf(stderr, "%s round %d: %ld allocations in %zu verifies (want 0)\n", label, round,
+              counted, n_tokens);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int main(void) {
   static const char *const issuers[] = {JVE_FIX_ISS};
   static const char *const audiences[] = {"api"};
@@ -82,12 +133,9 @@ int main(void) {
       "{\"all_of\":[{\"scopes\":[\"read\",\"write\"]},{\"claim\":\"/sub\",\"equals_request\":\"user\"},"
       "{\"any_of\":[{\"claim\":\"/list\",\"contains\":\"y\"},{\"claim\":\"/n\",\"equals\":42}]}]}";
   jve_requirement *requirement = NULL;
-  jve_request_value value;
-  jve_str message, scope;
   jve_policy policy;
-  long before, counted;
-  int round, wrong = 0;
-  size_t i;
+  long before;
+  int wrong = 0;
 
   if (jve_key_store_new(JVE_FIX_JWKS_AB, strlen(JVE_FIX_JWKS_AB), &store, why, sizeof why) !=
       JVE_STATUS_OK) {
@@ -112,45 +160,7 @@ int main(void) {
     return 1;
   }
 
-  /* Round 0 warms the scratch (and BoringSSL's lazily built tables); rounds
-   * 1-50 are counted. */
-  for (round = 0; round <= 50; ++round) {
-    before = g_allocations;
-    for (i = 0; i < n_tokens; ++i) {
-      const jve_claims *claims;
-      jve_str s;
-      double d;
-      int64_t v;
-      jve_status st = jve_verify(verifier, scratch, tokens[i].token, strlen(tokens[i].token), &claims);
-      if (st != tokens[i].want) ++wrong;
-      if (st == JVE_STATUS_OK) {
-        if (!jve_claims_sub(claims, &s) || !jve_claims_exp(claims, &d) ||
-            !jve_claims_audience(claims, 1, &s) || !jve_claims_get_int(claims, "iat", &v) ||
-            !jve_claims_payload_json(claims, &s) || !jve_claims_kid(claims, &s) ||
-            jve_claims_type(claims, "jti") != JVE_CLAIM_STRING || jve_claims_alg(claims) == NULL)
-          ++wrong;
-        (void)jve_claims_get_string(claims, "absent", &s);
-        value.name.data = "user";
-        value.name.len = 4;
-        value.value.data = "alice";
-        value.value.len = 5;
-        /* TOK_OK grants both scopes; TOK_B none. */
-        if (jve_authorize(claims, requirement, &value, 1, &message, &scope) !=
-            (i == 0 ? JVE_STATUS_OK : JVE_STATUS_INSUFFICIENT_SCOPE))
-          ++wrong;
-        value.value.len = 3;
-        if (jve_authorize(claims, requirement, &value, 1, &message, &scope) !=
-            (i == 0 ? JVE_STATUS_FORBIDDEN : JVE_STATUS_INSUFFICIENT_SCOPE))
-          ++wrong;
-      }
-    }
-    counted = g_allocations - before;
-    if (round > 0 && counted != 0) {
-      fprintf(stderr, "round %d: %ld allocations in %zu verifies (want 0)\n", round, counted,
-              n_tokens);
-      return 1;
-    }
-  }
+  if (run_rounds("plain", verifier, scratch, tokens, n_tokens, requirement, &wrong) != 0) return 1;
   if (wrong != 0) {
     fprintf(stderr, "%d unexpected results\n", wrong);
     return 1;
@@ -167,24 +177,7 @@ int main(void) {
       fprintf(stderr, "cached verifier: %s\n", why);
       return 1;
     }
-    for (round = 0; round <= 50; ++round) {
-      before = g_allocations;
-      for (i = 0; i < n_tokens; ++i) {
-        const jve_claims *claims;
-        jve_str s;
-        if (jve_verify(cached, scratch, tokens[i].token, strlen(tokens[i].token), &claims) !=
-            tokens[i].want)
-          ++wrong;
-        else if (tokens[i].want == JVE_STATUS_OK && !jve_claims_sub(claims, &s))
-          ++wrong;
-      }
-      counted = g_allocations - before;
-      if (round > 0 && counted != 0) {
-        fprintf(stderr, "cached round %d: %ld allocations in %zu verifies (want 0)\n", round,
-                counted, n_tokens);
-        return 1;
-      }
-    }
+    if (run_rounds("cached", cached, scratch, tokens, n_tokens, requirement, &wrong) != 0) return 1;
     jve_verifier_free(cached);
     if (wrong != 0) {
       fprintf(stderr, "%d unexpected results from the cached verifier\n", wrong);
