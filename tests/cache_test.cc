@@ -119,6 +119,28 @@ TEST_F(TokenCache, OnlyAcceptedTokensAreCached) {
   EXPECT_EQ(claims_.sub, std::nullopt);
 }
 
+// The empty token reaches the cache's hash with a null data(): the service
+// sends it for "Authorization: Bearer " and the sanitizer build aborts on a
+// null memcpy there.
+TEST_F(TokenCache, EmptyAndTinyTokensGetTheUncachedVerdict) {
+  auto v = cached(policy());
+  std::vector<MultiIssuerVerifier::Issuer> issuers;
+  issuers.push_back({std::string(testkit::kIssuer), policy(), store_});
+  const MultiIssuerVerifier m(std::move(issuers), VerifyCache{});
+  const Verifier plain(policy(), store_);
+  for (std::string_view t : {std::string_view{}, std::string_view{""}, std::string_view{"."},
+                             std::string_view{"a.b"}, std::string_view{"a.b.c"}}) {
+    const Status want = plain.verify(t, scratch_, claims_);
+    EXPECT_NE(want, Status::ok);
+    if (t.size() < 4) EXPECT_EQ(want, Status::malformed) << "'" << t << "'";
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(v->verify(t, scratch_, claims_), want) << "'" << t << "'";
+      EXPECT_EQ(m.verify(t, scratch_, claims_), want) << "'" << t << "'";
+    }
+  }
+  EXPECT_EQ(hits(scratch_), 0u);
+}
+
 TEST_F(TokenCache, TokenExpiringWhileCachedIsExpiredAtExpPlusLeeway) {
   Policy p = policy();
   p.leeway_seconds = 5;

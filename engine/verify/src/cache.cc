@@ -116,7 +116,7 @@ TokenCache::TokenCache(const VerifyCache& options) {
 uint64_t TokenCache::hash(std::string_view token) noexcept {
   uint8_t tail[32] = {};
   const size_t n = std::min<size_t>(token.size(), sizeof tail);
-  std::memcpy(tail, token.data() + token.size() - n, n);
+  if (n != 0) std::memcpy(tail, token.data() + token.size() - n, n);  // "" may have a null data()
   uint64_t h = 0x9E3779B97F4A7C15ull ^ token.size();
   for (size_t i = 0; i < sizeof tail; i += 8) {
     uint64_t w;
