@@ -132,7 +132,9 @@ TEST_F(TokenCache, EmptyAndTinyTokensGetTheUncachedVerdict) {
                              std::string_view{"a.b"}, std::string_view{"a.b.c"}}) {
     const Status want = plain.verify(t, scratch_, claims_);
     EXPECT_NE(want, Status::ok);
-    if (t.size() < 4) EXPECT_EQ(want, Status::malformed) << "'" << t << "'";
+    if (t.size() < 4) {
+      EXPECT_EQ(want, Status::malformed) << "'" << t << "'";
+    }
     for (int i = 0; i < 3; ++i) {
       EXPECT_EQ(v->verify(t, scratch_, claims_), want) << "'" << t << "'";
       EXPECT_EQ(m.verify(t, scratch_, claims_), want) << "'" << t << "'";

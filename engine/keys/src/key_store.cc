@@ -36,8 +36,11 @@ void KeyStore::replace(std::shared_ptr<const KeySet> next) {
   std::lock_guard<std::mutex> lock(writers_);
   const KeySnapshot* old = current_.exchange(fresh.release(), std::memory_order_seq_cst);
   version_.fetch_add(1, std::memory_order_release);
-  gate_.wait_for_readers();
-  delete old;
+  if (gate_.wait_for_readers()) {
+    delete old;
+  } else {
+    detail::ReaderGate::keep_forever(std::shared_ptr<const KeySnapshot>(old));
+  }
 }
 
 void KeyStore::set_unknown_kid_listener(std::function<void(std::string_view)> listener) {

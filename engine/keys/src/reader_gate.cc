@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace jve::detail {
 
@@ -35,12 +38,14 @@ bool membarrier_ready() noexcept {
 
 // The expedited barrier needs the registration above; a forked child may
 // have to register again. The global one needs none (slower; writes are rare).
-void full_barrier_on_every_thread() noexcept {
-  if (::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0) return;
+// False when none ran (a seccomp policy that allowed the registration and
+// now refuses the barrier, say).
+bool full_barrier_on_every_thread() noexcept {
+  if (::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0) return true;
   if (::syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0 &&
       ::syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0)
-    return;
-  (void)::syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0);
+    return true;
+  return ::syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0) == 0;
 }
 
 // A thread's slot, fixed at its first read: 0-15 its own counter (the same
@@ -92,14 +97,27 @@ void ReaderGate::wait_parity(uint32_t parity) const noexcept {
   for (const Stripe& s : shared_) wait(s);
 }
 
-void ReaderGate::wait_for_readers() noexcept {
+bool ReaderGate::wait_for_readers() noexcept {
   // Every reader's raise that preceded a load of the old pointer is visible
   // from here on (own counters; the shared ones are ordered by seq_cst).
-  if (membarrier_ready()) full_barrier_on_every_thread();
+  // Without the barrier an own counter's raise may still sit in its CPU's
+  // store buffer: the wait below proves nothing, so the caller must keep
+  // the old snapshot.
+  const bool fenced = !membarrier_ready() || full_barrier_on_every_thread();
   const uint32_t parity = parity_.load(std::memory_order_relaxed);
   wait_parity(parity ^ 1u);
   parity_.store(parity ^ 1u, std::memory_order_seq_cst);
   wait_parity(parity);
+  return fenced;
+}
+
+void ReaderGate::keep_forever(std::shared_ptr<const void> snapshot) {
+  // Held by a vector that is never destroyed: never freed (a reader may
+  // still use it), and reachable, so leak checkers do not report it.
+  static std::mutex lock;
+  static auto* kept = new std::vector<std::shared_ptr<const void>>();
+  std::lock_guard<std::mutex> hold(lock);
+  kept->push_back(std::move(snapshot));
 }
 
 }  // namespace jve::detail

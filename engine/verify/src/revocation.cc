@@ -282,7 +282,7 @@ RevocationList::~RevocationList() { delete current_.load(); }
 void RevocationList::swap_in(const RevocationTable* next) noexcept {
   std::unique_ptr<const RevocationTable> old(current_.exchange(next, std::memory_order_seq_cst));
   version_.fetch_add(1, std::memory_order_release);
-  gate_.wait_for_readers();
+  if (!gate_.wait_for_readers()) detail::ReaderGate::keep_forever(std::move(old));
 }
 
 size_t RevocationList::replace(std::span<const Revocation> entries, int64_t now) {

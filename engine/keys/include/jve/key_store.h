@@ -59,7 +59,8 @@ class KeyStore {
   std::shared_ptr<const KeySet> snapshot() const;
 
   // replace publishes |next| (nullptr: an empty set). Returns once no reader
-  // can still see the previous set.
+  // can still see the previous set, which it then frees (or, should the
+  // membarrier(2) the readers rely on start failing, keeps until exit).
   void replace(std::shared_ptr<const KeySet> next);
 
   // Counts replace() calls: lets a key source tell whether its set is in.

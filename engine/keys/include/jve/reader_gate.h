@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace jve::detail {
 
@@ -50,8 +51,13 @@ class ReaderGate {
   }
 
   // After publishing a new pointer: returns once every reader that entered
-  // before the publication has left.
-  void wait_for_readers() noexcept;
+  // before the publication has left. False when that cannot be known (the
+  // membarrier this process registered now fails): the caller must not free
+  // the old snapshot, but hand it to keep_forever.
+  [[nodiscard]] bool wait_for_readers() noexcept;
+  // Keeps |snapshot| alive until the process ends: a bounded leak (one per
+  // replacement while the barrier fails) instead of a use after free.
+  static void keep_forever(std::shared_ptr<const void> snapshot);
 
  private:
   static constexpr size_t kOwn = 16;
