@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzzers whose input goes through
 FuzzedDataProvider (fuzz_signed_claims, fuzz_claims_policy, fuzz_pem,
-fuzz_jwks_response, fuzz_c_api) and of fuzz_jwk. FuzzedDataProvider takes strings from the front of the input and
+fuzz_jwks_response, fuzz_c_api) and of fuzz_jwk and fuzz_rsa_verify. FuzzedDataProvider takes strings from the front of the input and
 integers from the back (last byte first), so the seeds are built with a small
 encoder of that layout. Run from the repository root: python3 fuzz/make_seeds.py
 Existing files are kept: regression inputs live in the same folders."""
@@ -370,7 +370,48 @@ def requirements():
             f.string(name).string(value)
         write("fuzz/corpus/fuzz_requirements", f"seed_{i}", f.rest(payload).bytes())
 
+def rsa_verify():
+    # fuzz_rsa_verify's fixed layout: key, alg, mode, message length, message,
+    # tail (see the top of fuzz/fuzz_rsa_verify.cc). Key sizes as rsa_keys.h.
+    bits = [1025, 1028, 1031, 1032, 1537]
+    algs = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
+    msg = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9"
+    prefix = {  # RFC 8017 §9.2 Note 1
+        "256": bytes.fromhex("3031300d060960864801650304020105000420"),
+        "384": bytes.fromhex("3041300d060960864801650304020205000430"),
+        "512": bytes.fromhex("3051300d060960864801650304020305000440"),
+    }
+    def seed(name, key, alg, mode, tail=b""):
+        write("fuzz/corpus/fuzz_rsa_verify", name,
+              bytes([key, alg, mode, len(msg)]) + msg + tail)
+    for k, b in enumerate(bits):
+        size = (b + 7) // 8
+        for a, alg in enumerate(algs):
+            tag = f"{b}_{alg}"
+            seed(f"valid_{tag}", k, a, 1)  # the correct signature
+            seed(f"sig_edit_{tag}", k, a, 2, bytes([0, 7, 0x01]))
+            seed(f"em_first_byte_{tag}", k, a, 1, bytes([0, 0, 0x01]))
+            seed(f"em_last_byte_{tag}", k, a, 1, (size - 1).to_bytes(2, "big") + b"\x01")
+            if alg.startswith("RS"):
+                h = alg[2:]
+                seed(f"digestinfo_{tag}", k, a, 3, prefix[h])  # correct
+                no_null = bytes([prefix[h][0], prefix[h][1] - 2, 0x30, 0x0b]) + prefix[h][4:15] + prefix[h][17:]
+                seed(f"digestinfo_no_null_{tag}", k, a, 3, no_null)
+                seed(f"digestinfo_trailing_{tag}", k, a, 3, prefix[h] + b"\x00")
+            else:
+                h_len = int(alg[2:]) // 8
+                seed(f"salt_0_{tag}", k, a, 3, bytes([0]))
+                seed(f"salt_hlen_{tag}", k, a, 3, bytes([h_len]))
+                seed(f"salt_hlen_plus_1_{tag}", k, a, 3, bytes([h_len + 1]))
+                # Unmasked DB edits: the first padding byte, the top bits.
+                seed(f"db_first_{tag}", k, a, 4, bytes([0, 0, 0x01]))
+                seed(f"db_top_bit_{tag}", k, a, 4, bytes([0, 0, 0x80]))
+            seed(f"too_large_{tag}", k, a, 0, b"\xff" * size)  # s >= n
+            seed(f"zero_{tag}", k, a, 0, b"\x00" * size)
+            seed(f"short_{tag}", k, a, 0, b"\x01" * (size - 1))
+
 requirements()
+rsa_verify()
 signed_claims()
 one_strong_hmac_key()
 claims_policy()

@@ -394,6 +394,62 @@ TEST(CryptoRsa, RejectsSignatureNotBelowModulus) {
   EXPECT_EQ(check(Alg::RS256, kMessage, n), Status::bad_signature);
 }
 
+TEST(CryptoRsa, RejectsEdgeValuesOfS) {
+  // 0, 1 and n - 1 are below n: they reach the padding checks and fail there;
+  // all ones is above n.
+  const size_t k = RSA_size(rsa_2048());
+  Bytes n_minus_1(k);
+  bssl::UniquePtr<BIGNUM> v(BN_dup(RSA_get0_n(rsa_2048())));
+  ASSERT_TRUE(BN_sub_word(v.get(), 1));
+  ASSERT_TRUE(BN_bn2bin_padded(n_minus_1.data(), k, v.get()));
+  Bytes one(k, 0);
+  one[k - 1] = 1;
+  for (Alg a : {Alg::RS256, Alg::PS256, Alg::PS512}) {
+    for (const Bytes& sig : {Bytes(k, 0), one, n_minus_1, Bytes(k, 0xff)}) {
+      EXPECT_EQ(check(a, kMessage, sig), Status::bad_signature) << alg_name(a);
+    }
+  }
+}
+
+TEST(CryptoRsa, OneThreadVerifiesWithModuliOfSeveralSizesInTurn) {
+  // The thread's BN_CTX grows to the largest modulus it has seen; smaller
+  // and larger keys in turn must all verify, and forgeries fail, on it.
+  std::vector<bssl::UniquePtr<RSA>> keys;
+  std::vector<std::unique_ptr<crypto::KeyMaterial>> materials;
+  for (int bits : {2048, 1024, 3072}) {  // prepare_rsa has no minimum; the loaders do
+    bssl::UniquePtr<RSA> r(RSA_new());
+    bssl::UniquePtr<BIGNUM> e(BN_new());
+    ASSERT_TRUE(BN_set_word(e.get(), RSA_F4));
+    ASSERT_TRUE(RSA_generate_key_ex(r.get(), bits, e.get(), nullptr));
+    auto m = std::make_unique<crypto::KeyMaterial>();
+    ASSERT_EQ(crypto::prepare_rsa(bssl::UniquePtr<RSA>(RSAPublicKey_dup(r.get())), *m), Status::ok);
+    keys.push_back(std::move(r));
+    materials.push_back(std::move(m));
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      for (Alg a : {Alg::RS384, Alg::PS256}) {
+        const Bytes d = digest(a, kMessage);
+        Bytes sig(RSA_size(keys[i].get()));
+        size_t len = 0;
+        if (a == Alg::RS384) {
+          unsigned ulen = 0;
+          ASSERT_TRUE(RSA_sign(NID_sha384, d.data(), d.size(), sig.data(), &ulen, keys[i].get()));
+          len = ulen;
+        } else {
+          ASSERT_TRUE(RSA_sign_pss_mgf1(keys[i].get(), &len, sig.data(), sig.size(), d.data(),
+                                        d.size(), md_of(a), md_of(a), static_cast<int>(d.size())));
+        }
+        sig.resize(len);
+        SCOPED_TRACE(std::string(alg_name(a)) + " " + std::to_string(sig.size() * 8) + " bits");
+        EXPECT_EQ(crypto::verify(*materials[i], a, kMessage, sig), Status::ok);
+        sig[sig.size() / 2] ^= 0x10;
+        EXPECT_EQ(crypto::verify(*materials[i], a, kMessage, sig), Status::bad_signature);
+      }
+    }
+  }
+}
+
 // ----------------------------------------------------------------- ECDSA
 
 class CryptoEcdsa : public testing::TestWithParam<Alg> {};

@@ -13,10 +13,17 @@
 //   tag test must be rejected, whatever its Wycheproof result; and keys
 //   shorter than the hash output must be refused at load (weak_key), so the
 //   tests of such groups never reach verify. Both are counted and printed.
+// - RSA: jve runs the public-key operation and the padding checks itself
+//   (engine/crypto/src/verify.cc), so every RS*/PS* vector is also put to
+//   BoringSSL's RSA_verify / RSA_verify_pss_mgf1, whose verdict must be
+//   jve's, and jve must leave BoringSSL's error queue empty.
 #include <gtest/gtest.h>
 
 #include "test_printers.h"
 #include <simdjson.h>
+#include <openssl/digest.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/key_material.h"
 #include "crypto/verify.h"
 #include "keys/key_access.h"
 #include "jve/key_set.h"
@@ -99,6 +107,29 @@ size_t hash_len(Alg a) {
   }
 }
 
+bool is_rsa(Alg a) { return crypto::family_of(a) == crypto::Family::rsa; }
+
+// boringssl_rsa_accepts is BoringSSL's own verdict on an RS*/PS* signature,
+// the one jve's verify used to call: PSS with MGF1 on the same hash and a
+// salt of the hash length (RFC 7518 §3.5).
+bool boringssl_rsa_accepts(RSA* rsa, Alg alg, const Bytes& msg, const Bytes& sig) {
+  const EVP_MD* md = nullptr;
+  switch (alg) {
+    case Alg::RS256: case Alg::PS256: md = EVP_sha256(); break;
+    case Alg::RS384: case Alg::PS384: md = EVP_sha384(); break;
+    default: md = EVP_sha512(); break;
+  }
+  uint8_t h[EVP_MAX_MD_SIZE];
+  unsigned h_len = 0;
+  EXPECT_TRUE(EVP_Digest(msg.data(), msg.size(), h, &h_len, md, nullptr));
+  const bool pkcs1 = alg == Alg::RS256 || alg == Alg::RS384 || alg == Alg::RS512;
+  const int ok = pkcs1 ? RSA_verify(EVP_MD_type(md), h, h_len, sig.data(), sig.size(), rsa)
+                       : RSA_verify_pss_mgf1(rsa, h, h_len, md, md, static_cast<int>(h_len),
+                                             sig.data(), sig.size());
+  ERR_clear_error();
+  return ok == 1;
+}
+
 struct Counts {
   int valid_ok = 0;             // "valid", verified
   int invalid_rejected = 0;     // "invalid", rejected
@@ -107,6 +138,7 @@ struct Counts {
   int weak_key_tests = 0;       // HMAC tests whose key jve refuses (weak_key)
   int weak_key_groups = 0;
   int jwk_cross_checked = 0;    // tests also run with the group's JWK
+  int boringssl_cross_checked = 0;  // RSA tests whose verdict BoringSSL's matched
 };
 
 class Wycheproof : public testing::TestWithParam<VectorFile> {};
@@ -182,7 +214,14 @@ TEST_P(Wycheproof, VerifiesEveryVector) {
         key = *r;
       }
 
+      ERR_clear_error();
       const Status s = crypto::verify(jve::keys::material(*key), alg, input, sig);
+      if (is_rsa(alg)) {
+        EXPECT_EQ(ERR_peek_error(), 0u) << "verify left an error on BoringSSL's queue";
+        const bool boringssl = boringssl_rsa_accepts(jve::keys::material(*key).rsa.get(), alg, msg, sig);
+        EXPECT_EQ(s == Status::ok, boringssl) << "BoringSSL's RSA verify disagrees";
+        c.boringssl_cross_checked += (s == Status::ok) == boringssl;
+      }
       if (jwk_key) {
         EXPECT_EQ(crypto::verify(jve::keys::material(*jwk_key), alg, input, sig), s) << "JWK and PEM keys disagree";
         ++c.jwk_cross_checked;
@@ -222,10 +261,13 @@ TEST_P(Wycheproof, VerifiesEveryVector) {
   std::printf(
       "[wycheproof] %-42s %-5s tests=%d valid_ok=%d invalid_rejected=%d "
       "acceptable_rejected=%d truncated_tag_rejected=%d weak_key_refused=%d (groups=%d) "
-      "jwk_cross_checked=%d\n",
+      "jwk_cross_checked=%d boringssl_cross_checked=%d\n",
       file.name, std::string(alg_name(alg)).c_str(), total, c.valid_ok, c.invalid_rejected,
       c.acceptable_rejected, c.truncated_rejected, c.weak_key_tests, c.weak_key_groups,
-      c.jwk_cross_checked);
+      c.jwk_cross_checked, c.boringssl_cross_checked);
+  if (is_rsa(alg)) {
+    EXPECT_EQ(c.boringssl_cross_checked, total);
+  }
 }
 
 TEST(Wycheproof, AllFilesAreListed) {

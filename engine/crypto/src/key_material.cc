@@ -97,10 +97,9 @@ Status prepare_rsa(bssl::UniquePtr<RSA> rsa, KeyMaterial& out) noexcept {
   // BoringSSL refuses moduli over 16384 bits; the loaders report them first.
   constexpr size_t kMaxLen = 16384 / 8;
   if (len == 0 || len > kMaxLen) return Status::unsupported_key;
-  // BoringSSL builds the Montgomery context for n lazily, under a lock, on
-  // the first public-key operation. Run one now (1^e mod n = 1, no padding)
-  // so verifications find it ready. This also runs BoringSSL's own public
-  // key checks (n odd, n > e, size limits): a key it refuses is bad_key.
+  // One public-key operation through BoringSSL (1^e mod n = 1, no padding)
+  // runs its own public key checks (n odd, n > e, size limits), which
+  // verify() does not repeat: a key it refuses is bad_key.
   uint8_t in[kMaxLen] = {}, result[kMaxLen] = {};
   in[len - 1] = 1;
   size_t result_len = 0;
@@ -109,8 +108,18 @@ Status prepare_rsa(bssl::UniquePtr<RSA> rsa, KeyMaterial& out) noexcept {
     ERR_clear_error();
     return Status::bad_key;
   }
+  // The Montgomery context for n (R^2 mod n and n0), once per key, shared
+  // read-only by every thread; n is public, so the variable-time setup is
+  // fine.
+  bssl::UniquePtr<BN_MONT_CTX> mont(BN_MONT_CTX_new_for_modulus(RSA_get0_n(rsa.get()), nullptr));
+  if (!mont) {
+    ERR_clear_error();
+    return Status::internal_error;
+  }
   out.family = Family::rsa;
   out.rsa_modulus_len = len;
+  out.rsa_modulus_bits = BN_num_bits(RSA_get0_n(rsa.get()));
+  out.rsa_mont = std::move(mont);
   out.rsa = std::move(rsa);
   return Status::ok;
 }

@@ -8,6 +8,7 @@
 // again, so any number of threads may verify with it at once.
 #pragma once
 
+#include <openssl/bn.h>
 #include <openssl/ec_key.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
@@ -56,11 +57,14 @@ struct KeyMaterial {
   HmacPads<SHA512_CTX> hs384{};  // SHA-384 runs on SHA512_CTX (SHA384_Init)
   HmacPads<SHA512_CTX> hs512{};
 
-  // RSA (RS*, PS*): public key only; its Montgomery context for n is built
-  // at load time (see prepare_rsa), so the first token does not pay for it
-  // and verifications never contend on BoringSSL's lazy-init lock for write.
+  // RSA (RS*, PS*): public key only. verify() runs s^e mod n itself with
+  // BoringSSL's bignum API on rsa_mont, the Montgomery context for n built
+  // at load (see prepare_rsa), and checks the padding on the stack: no
+  // allocation and no lock per token (docs/design.md, stage 6).
   bssl::UniquePtr<RSA> rsa;
-  size_t rsa_modulus_len = 0;  // bytes; an RS*/PS* signature has exactly this many
+  bssl::UniquePtr<BN_MONT_CTX> rsa_mont;
+  size_t rsa_modulus_len = 0;   // bytes; an RS*/PS* signature has exactly this many
+  size_t rsa_modulus_bits = 0;  // for PSS: emBits = modBits - 1 (RFC 8017 §8.1.2)
 
   // EC (ES256/384/512): the public point, checked on the curve at load.
   bssl::UniquePtr<EC_KEY> ec;
@@ -81,8 +85,9 @@ struct KeyMaterial {
 // Keys longer than a hash's block size are hashed first (RFC 2104 §2).
 [[nodiscard]] Status prepare_hmac(std::span<const uint8_t> key, KeyMaterial& out) noexcept;
 
-// prepare_rsa takes ownership of a public RSA key and warms its Montgomery
-// context with one public-key operation.
+// prepare_rsa takes ownership of a public RSA key, lets BoringSSL check it
+// with one public-key operation and builds the Montgomery context for n that
+// verify() uses.
 [[nodiscard]] Status prepare_rsa(bssl::UniquePtr<RSA> rsa, KeyMaterial& out) noexcept;
 
 // prepare_ec takes ownership of an EC public key on P-256, P-384 or P-521,
