@@ -207,9 +207,9 @@ void verify_hs256_batch(std::span<const Hs256Job> jobs, std::span<Status> out) n
           check(b, tb);
         },
         [&](size_t a) {
-          uint8_t ta[32];
-          tags_x1(jobs[a], ta);
-          check(a, ta);
+          // A job without a partner gains nothing from the lanes, and
+          // BoringSSL's single stream is the faster one.
+          out[a] = verify(*jobs[a].key, Alg::HS256, jobs[a].msg, std::span<const uint8_t>(jobs[a].sig, 32));
         });
     return;
   }
