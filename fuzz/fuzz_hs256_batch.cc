@@ -10,6 +10,7 @@
 #include <openssl/digest.h>
 #include <openssl/hmac.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -49,12 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string saved(crypto::active_hs256_kernel());
   for (std::string_view kernel : crypto::available_hs256_kernels()) {
     if (!crypto::force_hs256_kernel(kernel)) std::abort();
-    std::vector<uint8_t[32]> tags(lanes);
-    crypto::hs256_tags(jobs, tags.data());
+    std::vector<std::array<uint8_t, 32>> tags(lanes);
+    crypto::hs256_tags(jobs, tags);
     std::vector<Status> got(lanes, Status::internal_error);
     crypto::verify_hs256_batch(jobs, got);
     for (size_t i = 0; i < lanes; ++i) {
-      if (std::memcmp(tags[i], want[i].data(), 32) != 0) std::abort();
+      if (std::memcmp(tags[i].data(), want[i].data(), 32) != 0) std::abort();
       const bool intact = sigs[i] == want[i];
       if (got[i] != (intact ? Status::ok : Status::bad_signature)) std::abort();
     }

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <random>
 #include <string>
@@ -76,14 +77,14 @@ INSTANTIATE_TEST_SUITE_P(Kernels, Hs256Batch, testing::ValuesIn(kernels()),
 // Every lane's tag equals HMAC()'s, and the verdicts equal crypto::verify's.
 void expect_all_lanes(const std::vector<Case>& cases) {
   const std::vector<Hs256Job> jobs = jobs_of(cases);
-  std::vector<uint8_t[32]> tags(jobs.size());
-  hs256_tags(jobs, tags.data());
+  std::vector<std::array<uint8_t, 32>> tags(jobs.size());
+  hs256_tags(jobs, tags);
   std::vector<Status> got(jobs.size(), Status::internal_error);
   verify_hs256_batch(jobs, got);
   for (size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE("lane " + std::to_string(i) + " of " + std::to_string(cases.size()) +
                  ", message length " + std::to_string(cases[i].msg.size()));
-    EXPECT_EQ(Bytes(tags[i], tags[i] + 32), Bytes(cases[i].want, cases[i].want + 32));
+    EXPECT_EQ(Bytes(tags[i].begin(), tags[i].end()), Bytes(cases[i].want, cases[i].want + 32));
     EXPECT_EQ(got[i], verify(*cases[i].key, Alg::HS256, cases[i].msg, cases[i].sig));
   }
 }

@@ -169,19 +169,19 @@ void for_each_pair(std::span<const Hs256Job> jobs, Usable usable, Two two, One o
 
 }  // namespace
 
-void hs256_tags(std::span<const Hs256Job> jobs, uint8_t (*tags)[32]) noexcept {
+void hs256_tags(std::span<const Hs256Job> jobs, std::span<std::array<uint8_t, 32>> tags) noexcept {
   const Kernel k = active().load(std::memory_order_relaxed)->kernel;
   auto usable = [](size_t) { return true; };
 #if defined(__x86_64__)
   if (k == Kernel::sha_ni_x2) {
     for_each_pair(
-        jobs, usable, [&](size_t a, size_t b) { tags_x2(jobs[a], jobs[b], tags[a], tags[b]); },
-        [&](size_t a) { tags_x1(jobs[a], tags[a]); });
+        jobs, usable, [&](size_t a, size_t b) { tags_x2(jobs[a], jobs[b], tags[a].data(), tags[b].data()); },
+        [&](size_t a) { tags_x1(jobs[a], tags[a].data()); });
     return;
   }
 #endif
   (void)k;
-  for (size_t i = 0; i < jobs.size(); ++i) tag_boringssl(jobs[i], tags[i]);
+  for (size_t i = 0; i < jobs.size(); ++i) tag_boringssl(jobs[i], tags[i].data());
 }
 
 void verify_hs256_batch(std::span<const Hs256Job> jobs, std::span<Status> out) noexcept {

@@ -14,6 +14,7 @@
 //              a CPU without SHA-NI runs (never slower than the single path)
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -40,9 +41,9 @@ struct Hs256Job {
 void verify_hs256_batch(std::span<const Hs256Job> jobs, std::span<Status> out) noexcept;
 
 // hs256_tags computes the HMAC-SHA256 tag of every job's message (|sig|
-// unused) into |tags| with the active kernel. For the tests and the fuzzer,
-// which compare each lane with BoringSSL's HMAC.
-void hs256_tags(std::span<const Hs256Job> jobs, uint8_t (*tags)[32]) noexcept;
+// unused) into |tags| (as long as |jobs|) with the active kernel. For the
+// tests and the fuzzer, which compare each lane with BoringSSL's HMAC.
+void hs256_tags(std::span<const Hs256Job> jobs, std::span<std::array<uint8_t, 32>> tags) noexcept;
 
 // The kernels this CPU can run, best first; the name of the active one; and
 // force_hs256_kernel, which makes |name| active (false, nothing changed, for
