@@ -1,4 +1,5 @@
-// The verify path: the public entries, then docs/design.md's stages 1-8 in order.
+// The verify path: the public entries, then docs/design.md's stages 1-8 in order,
+// then the batch path (verify_batch).
 // Cheap checks come before the signature, so junk costs little; nothing here
 // allocates once the Scratch has been prepared.
 #include <algorithm>
@@ -215,11 +216,7 @@ Status Verifier::check_claims(const detail::ScratchImpl& s, Claims& out) const n
   return detail::check_revocation(policy, out, now);
 }
 
-}  // namespace jve
-
 // ---- The batch path ----------------------------------------------------
-
-namespace jve {
 
 // verify() token by token, except stage 6: the HS256 tags of a chunk are
 // hashed together (crypto/hs256_batch.h), which is where a batch gains.
@@ -242,7 +239,8 @@ void Verifier::verify_batch(std::span<const std::string_view> tokens,
     const size_t n = std::min(kBatchChunk, count - first);
     std::string_view payloads[kBatchChunk];
     crypto::Hs256Job jobs[kBatchChunk];
-    uint8_t job_token[kBatchChunk];
+    uint8_t job_token[kBatchChunk];  // the job's token within the chunk
+    static_assert(kBatchChunk <= 256);
     size_t job_count = 0;
     {
       // One snapshot for the chunk, held until its signatures are checked.
