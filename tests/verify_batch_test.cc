@@ -85,7 +85,7 @@ class VerifyBatch : public testing::Test {
     Claims single;
     size_t ok = 0;
     for (size_t i = 0; i < n; ++i) {
-      SCOPED_TRACE("token " + std::to_string(i) + " '" + tokens[i].substr(0, 40) + "...'");
+      SCOPED_TRACE(testing::Message() << "token " << i << " '" << std::string_view(tokens[i]).substr(0, 40) << "...'");
       // Claims of the batch are read after the whole batch ran: their
       // views into the batch's scratches must still hold.
       const Status want = verifier_->verify(tokens[i], single_scratch, single);

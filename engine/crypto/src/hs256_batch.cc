@@ -19,7 +19,8 @@ namespace {
 
 using sha256_lanes::Stream;
 
-enum class Kernel : uint8_t { boringssl, sha_ni_x2 };
+// The value of a SHA-NI kernel is its lane count.
+enum class Kernel : uint8_t { boringssl = 0, sha_ni_x2 = 2, sha_ni_x4 = 4 };
 
 struct Entry {
   std::string_view name;
@@ -30,6 +31,7 @@ bool always() noexcept { return true; }
 
 #if defined(__x86_64__)
 constexpr Entry kKernels[] = {
+    {"sha_ni_x4", Kernel::sha_ni_x4, &sha256_lanes::has_sha_ni},
     {"sha_ni_x2", Kernel::sha_ni_x2, &sha256_lanes::has_sha_ni},
     {"boringssl", Kernel::boringssl, &always},
 };
@@ -87,6 +89,7 @@ struct HmacLane {
     put_be32(tail + 64 * tail_blocks - 8, static_cast<uint32_t>(bits >> 32));
     put_be32(tail + 64 * tail_blocks - 4, static_cast<uint32_t>(bits));
     blocks = s.full + tail_blocks;
+    s.next = 0;
   }
 
   // The outer pass: opad block (already in the pad state), then the 32-byte
@@ -99,6 +102,7 @@ struct HmacLane {
     std::memcpy(s.h, j.key->hs256.outer.h, sizeof(s.h));
     s.data = nullptr;
     s.full = 0;
+    s.next = 0;
     blocks = 1;
   }
 
@@ -108,34 +112,41 @@ struct HmacLane {
 };
 
 #if defined(__x86_64__)
-// Two jobs side by side. Their block counts differ when their lengths do:
-// the common blocks run interleaved, the longer one's rest alone.
-void tags_x2(const Hs256Job& ja, const Hs256Job& jb, uint8_t ta[32], uint8_t tb[32]) noexcept {
-  HmacLane a, b;
-  a.start_inner(ja);
-  b.start_inner(jb);
-  const size_t common = std::min(a.blocks, b.blocks);
-  sha256_lanes::sha_ni_x2(a.s, b.s, 0, common);
-  if (a.blocks > common) sha256_lanes::sha_ni_x1(a.s, common, a.blocks - common);
-  if (b.blocks > common) sha256_lanes::sha_ni_x1(b.s, common, b.blocks - common);
-  a.start_outer(ja);
-  b.start_outer(jb);
-  sha256_lanes::sha_ni_x2(a.s, b.s, 0, 1);
-  a.tag(ta);
-  b.tag(tb);
-  // The states are key-dependent; do not leave them on the stack.
-  OPENSSL_cleanse(&a, sizeof(a));
-  OPENSSL_cleanse(&b, sizeof(b));
+// run_lanes compresses every block of up to four lanes: while four have
+// blocks left, four at a time; then two; a last one alone. Lanes of equal
+// length (a service's tokens mostly are) stay in one kernel call.
+void run_lanes(HmacLane* const* lanes, size_t n, size_t width) noexcept {
+  for (;;) {
+    HmacLane* live[4];
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (lanes[i]->s.next < lanes[i]->blocks) live[k++] = lanes[i];
+    }
+    if (k == 0) return;
+    auto left = [](const HmacLane* l) { return l->blocks - l->s.next; };
+    if (k == 4 && width == 4) {
+      const size_t m = std::min({left(live[0]), left(live[1]), left(live[2]), left(live[3])});
+      sha256_lanes::sha_ni_x4(live[0]->s, live[1]->s, live[2]->s, live[3]->s, m);
+    } else if (k >= 2) {
+      sha256_lanes::sha_ni_x2(live[0]->s, live[1]->s, std::min(left(live[0]), left(live[1])));
+    } else {
+      sha256_lanes::sha_ni_x1(live[0]->s, left(live[0]));
+    }
+  }
 }
 
-void tags_x1(const Hs256Job& j, uint8_t t[32]) noexcept {
-  HmacLane a;
-  a.start_inner(j);
-  sha256_lanes::sha_ni_x1(a.s, 0, a.blocks);
-  a.start_outer(j);
-  sha256_lanes::sha_ni_x1(a.s, 0, 1);
-  a.tag(t);
-  OPENSSL_cleanse(&a, sizeof(a));
+// tags_lanes computes the tags of |n| (2 to 4) jobs side by side: all the
+// inner passes, then all the outer ones.
+void tags_lanes(const Hs256Job* const* jobs, size_t n, size_t width, uint8_t (*tags)[32]) noexcept {
+  HmacLane lane[4];
+  HmacLane* lanes[4] = {&lane[0], &lane[1], &lane[2], &lane[3]};
+  for (size_t i = 0; i < n; ++i) lane[i].start_inner(*jobs[i]);
+  run_lanes(lanes, n, width);
+  for (size_t i = 0; i < n; ++i) lane[i].start_outer(*jobs[i]);
+  run_lanes(lanes, n, width);
+  for (size_t i = 0; i < n; ++i) lane[i].tag(tags[i]);
+  // The states are key-dependent; do not leave them on the stack.
+  OPENSSL_cleanse(lane, sizeof(lane));
 }
 #endif
 
@@ -150,71 +161,78 @@ void tag_boringssl(const Hs256Job& j, uint8_t t[32]) noexcept {
   OPENSSL_cleanse(&ctx, sizeof(ctx));
 }
 
-// for_each_pair calls |two| on consecutive jobs two by two and |one| on an
-// odd last one; jobs |usable| refuses are skipped (their index is not paired).
-template <class Usable, class Two, class One>
-void for_each_pair(std::span<const Hs256Job> jobs, Usable usable, Two two, One one) noexcept {
-  size_t pending = jobs.size();  // an index waiting for a partner; size(): none
+// for_each_group calls |group| with the indices of consecutive usable jobs,
+// |width| at a time (the last group may be smaller); jobs |usable| refuses
+// are skipped.
+template <class Usable, class Group>
+void for_each_group(std::span<const Hs256Job> jobs, size_t width, Usable usable, Group group) noexcept {
+  size_t idx[4];
+  size_t k = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     if (!usable(i)) continue;
-    if (pending == jobs.size()) {
-      pending = i;
-    } else {
-      two(pending, i);
-      pending = jobs.size();
+    idx[k++] = i;
+    if (k == width) {
+      group(idx, k);
+      k = 0;
     }
   }
-  if (pending != jobs.size()) one(pending);
+  if (k != 0) group(idx, k);
 }
 
 }  // namespace
 
 void hs256_tags(std::span<const Hs256Job> jobs, std::span<std::array<uint8_t, 32>> tags) noexcept {
-  const Kernel k = active().load(std::memory_order_relaxed)->kernel;
-  auto usable = [](size_t) { return true; };
+  const size_t width = static_cast<size_t>(active().load(std::memory_order_relaxed)->kernel);
 #if defined(__x86_64__)
-  if (k == Kernel::sha_ni_x2) {
-    for_each_pair(
-        jobs, usable, [&](size_t a, size_t b) { tags_x2(jobs[a], jobs[b], tags[a].data(), tags[b].data()); },
-        [&](size_t a) { tags_x1(jobs[a], tags[a].data()); });
+  if (width != 0) {
+    for_each_group(jobs, width, [](size_t) { return true; }, [&](const size_t* idx, size_t k) {
+      const Hs256Job* group[4];
+      uint8_t t[4][32];
+      for (size_t i = 0; i < k; ++i) group[i] = &jobs[idx[i]];
+      if (k == 1) {
+        tag_boringssl(*group[0], t[0]);
+      } else {
+        tags_lanes(group, k, width, t);
+      }
+      for (size_t i = 0; i < k; ++i) std::memcpy(tags[idx[i]].data(), t[i], 32);
+    });
     return;
   }
 #endif
-  (void)k;
   for (size_t i = 0; i < jobs.size(); ++i) tag_boringssl(jobs[i], tags[i].data());
 }
 
 void verify_hs256_batch(std::span<const Hs256Job> jobs, std::span<Status> out) noexcept {
-  const Kernel k = active().load(std::memory_order_relaxed)->kernel;
+  const size_t width = static_cast<size_t>(active().load(std::memory_order_relaxed)->kernel);
 #if defined(__x86_64__)
-  if (k == Kernel::sha_ni_x2) {
-    // Constant time, like crypto::verify: how many leading bytes of a forged
-    // tag were right must not show.
-    auto check = [&](size_t i, const uint8_t tag[32]) {
-      out[i] = CRYPTO_memcmp(tag, jobs[i].sig, 32) == 0 ? Status::ok : Status::bad_signature;
-    };
+  if (width != 0) {
     auto usable = [&](size_t i) {
       if (jobs[i].key->family == Family::hmac) return true;
       out[i] = Status::internal_error;  // the caller selected the wrong key
       return false;
     };
-    for_each_pair(
-        jobs, usable,
-        [&](size_t a, size_t b) {
-          uint8_t ta[32], tb[32];
-          tags_x2(jobs[a], jobs[b], ta, tb);
-          check(a, ta);
-          check(b, tb);
-        },
-        [&](size_t a) {
-          // A job without a partner gains nothing from the lanes, and
-          // BoringSSL's single stream is the faster one.
-          out[a] = verify(*jobs[a].key, Alg::HS256, jobs[a].msg, std::span<const uint8_t>(jobs[a].sig, 32));
-        });
+    for_each_group(jobs, width, usable, [&](const size_t* idx, size_t k) {
+      if (k == 1) {
+        // A job without a partner gains nothing from the lanes, and
+        // BoringSSL's single stream is the faster one.
+        const Hs256Job& j = jobs[idx[0]];
+        out[idx[0]] = verify(*j.key, Alg::HS256, j.msg, std::span<const uint8_t>(j.sig, 32));
+        return;
+      }
+      const Hs256Job* group[4];
+      uint8_t t[4][32];
+      for (size_t i = 0; i < k; ++i) group[i] = &jobs[idx[i]];
+      tags_lanes(group, k, width, t);
+      // Constant time, like crypto::verify: how many leading bytes of a
+      // forged tag were right must not show.
+      for (size_t i = 0; i < k; ++i) {
+        out[idx[i]] = CRYPTO_memcmp(t[i], group[i]->sig, 32) == 0 ? Status::ok : Status::bad_signature;
+      }
+      OPENSSL_cleanse(t, sizeof(t));
+    });
     return;
   }
 #endif
-  (void)k;
   for (size_t i = 0; i < jobs.size(); ++i) {
     out[i] = verify(*jobs[i].key, Alg::HS256, jobs[i].msg, std::span<const uint8_t>(jobs[i].sig, 32));
   }

@@ -1,12 +1,12 @@
-// SHA-256 compression on the x86 SHA extensions, one or two streams.
+// SHA-256 compression on the x86 SHA extensions, one, two or four streams.
 //
 // SHA256RNDS2 does two rounds on the state held as two registers, ABEF and
 // CDGH (Intel SDM vol. 2, SHA256RNDS2), and SHA256MSG1/MSG2 extend the
 // message schedule four words at a time. Each round pair depends on the
-// last, so one stream is bound by the instruction's latency; two streams
+// last, so one stream is bound by the instruction's latency; two or four streams
 // written side by side give the out-of-order core independent work for
 // those cycles. The code is one template over the lane count so the single
-// and the interleaved kernel are the same text.
+// and the interleaved kernels are the same text.
 #include "sha256_lanes.h"
 
 #if defined(__x86_64__)
@@ -55,7 +55,7 @@ JVE_SHA_NI inline void store_state(const Lane& s, uint32_t h[8]) noexcept {
 // have constant bounds and are unrolled, so each lane's registers stay
 // registers and the lanes' instructions interleave.
 template <int N>
-JVE_SHA_NI inline void compress(Lane (&s)[N], const uint8_t* const (&block)[N]) noexcept {
+JVE_SHA_NI inline void compress(Lane (&s)[N], const uint8_t* (&block)[N]) noexcept {
   // Big-endian words (FIPS 180-4 §3.1): byte-swap each 32-bit lane.
   const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   Lane saved[N];
@@ -91,25 +91,40 @@ JVE_SHA_NI inline void compress(Lane (&s)[N], const uint8_t* const (&block)[N]) 
   }
 }
 
-}  // namespace
-
-JVE_SHA_NI void sha_ni_x1(Stream& a, size_t first, size_t count) noexcept {
-  Lane s[1] = {load_state(a.h)};
-  for (size_t i = first; i < first + count; ++i) {
-    const uint8_t* const b[1] = {a.block(i)};
-    compress<1>(s, b);
+// run compresses |count| blocks of each of the N streams, interleaved.
+template <int N>
+JVE_SHA_NI inline void run(Stream* const (&st)[N], size_t count) noexcept {
+  Lane s[N];
+#pragma GCC unroll 4
+  for (int l = 0; l < N; ++l) s[l] = load_state(st[l]->h);
+  for (size_t i = 0; i < count; ++i) {
+    const uint8_t* blk[N];
+#pragma GCC unroll 4
+    for (int l = 0; l < N; ++l) blk[l] = st[l]->block(st[l]->next + i);
+    compress<N>(s, blk);
   }
-  store_state(s[0], a.h);
+#pragma GCC unroll 4
+  for (int l = 0; l < N; ++l) {
+    store_state(s[l], st[l]->h);
+    st[l]->next += count;
+  }
 }
 
-JVE_SHA_NI void sha_ni_x2(Stream& a, Stream& b, size_t first, size_t count) noexcept {
-  Lane s[2] = {load_state(a.h), load_state(b.h)};
-  for (size_t i = first; i < first + count; ++i) {
-    const uint8_t* const blk[2] = {a.block(i), b.block(i)};
-    compress<2>(s, blk);
-  }
-  store_state(s[0], a.h);
-  store_state(s[1], b.h);
+}  // namespace
+
+JVE_SHA_NI void sha_ni_x1(Stream& a, size_t count) noexcept {
+  Stream* const st[1] = {&a};
+  run<1>(st, count);
+}
+
+JVE_SHA_NI void sha_ni_x2(Stream& a, Stream& b, size_t count) noexcept {
+  Stream* const st[2] = {&a, &b};
+  run<2>(st, count);
+}
+
+JVE_SHA_NI void sha_ni_x4(Stream& a, Stream& b, Stream& c, Stream& d, size_t count) noexcept {
+  Stream* const st[4] = {&a, &b, &c, &d};
+  run<4>(st, count);
 }
 
 bool has_sha_ni() noexcept {

@@ -2,14 +2,15 @@
 // writes itself instead of taking from BoringSSL.
 //
 // One HMAC-SHA256 is a chain of compressions, each waiting on the last, so a
-// single stream leaves the SHA-NI unit idle most of the time. Two
-// independent messages interleaved fill that idle time. The kernels here
-// hash the HMAC inner and outer passes of two messages side by side, from
-// the pad states key_material.cc already computed with BoringSSL.
+// single stream leaves the SHA-NI unit idle most of the time. Independent
+// messages interleaved fill that idle time. The kernels here hash the HMAC
+// inner and outer passes of four or two messages side by side, from the pad
+// states key_material.cc already computed with BoringSSL.
 //
 // Kernels, best first; the first this CPU runs is active at first use, and
 // JVE_FORCE_HS256_KERNEL or force_hs256_kernel() override it (tests):
-//   sha_ni_x2  SHA-NI (with SSE4.1), two messages interleaved
+//   sha_ni_x4  SHA-NI (with SSSE3, SSE4.1), four messages interleaved
+//   sha_ni_x2  the same, two messages
 //   boringssl  one at a time through crypto::verify: the reference, and what
 //              a CPU without SHA-NI runs (never slower than the single path)
 #pragma once

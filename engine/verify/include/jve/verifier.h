@@ -80,7 +80,7 @@ class Verifier {
   // points into scratches[i] (and tokens[i]) and must stay readable after
   // the call. The verdicts and claims are those of verify() token by token,
   // whatever the mix of algorithms and keys; what differs is the speed:
-  // the HS256 signatures of the batch are hashed together, two at a time
+  // the HS256 signatures of the batch are hashed together, four at a time
   // on CPUs with SHA-NI. All tokens of up to kBatchChunk are checked against
   // one snapshot of the key set. The spans must be at least as long as
   // |tokens|; if one is shorter, every status written is internal_error.
