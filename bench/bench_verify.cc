@@ -540,8 +540,10 @@ BENCHMARK_CAPTURE(BM_Reject, bad_signature_ES256, Reject::bad_signature_es256);
   for (size_t n : {1, 4, 16, 64}) {
     const std::string name = "BM_VerifyBatch/HS256/" + std::to_string(n);
     benchmark::RegisterBenchmark(name.c_str(), BM_VerifyBatch, Alg::HS256, n, std::string());
-    benchmark::RegisterBenchmark((name + "/boringssl").c_str(), BM_VerifyBatch, Alg::HS256, n,
-                                 std::string("boringssl"));
+    for (const char* kernel : {"sha_ni_x2", "boringssl"}) {
+      benchmark::RegisterBenchmark((name + "/" + kernel).c_str(), BM_VerifyBatch, Alg::HS256, n,
+                                   std::string(kernel));
+    }
     benchmark::RegisterBenchmark(("BM_PrimitiveBatch/HS256/" + std::to_string(n)).c_str(),
                                  BM_PrimitiveBatch, n);
   }
