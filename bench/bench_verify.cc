@@ -13,6 +13,14 @@
 //                       scaling is tokens_per_s_wall over BM_Verify/<ALG>.
 //   BM_Verify/<ALG>/cold       Key::from_jwk on every token, then verify:
 //                       what the prepared-key cache buys.
+//   BM_VerifyBatch/HS256/<n>   Verifier::verify_batch on n distinct realistic
+//                       tokens (one Scratch each); items/s is tokens/s, to
+//                       set against BM_Primitive/HS256 and BM_Verify/HS256.
+//                       /<kernel> forces an HS256 kernel (boringssl: what a
+//                       CPU without SHA-NI runs).
+//   BM_PrimitiveBatch/HS256/<n>  only the HMAC checks of those n tokens,
+//                       crypto::verify_hs256_batch: the kernel's gain over
+//                       BM_Primitive/HS256 without the rest of the path.
 //
 // Keys, tokens, verifiers and Scratch are built before the timed loop and
 // each benchmark runs its case once first, skipping with an error when the
@@ -36,7 +44,9 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 
+#include "crypto/hs256_batch.h"
 #include "jve/jve.hpp"
+#include "keys/key_access.h"
 #include "testkit.h"
 
 namespace jve::bench {
@@ -97,6 +107,81 @@ void BM_VerifyCold(benchmark::State& state, Alg alg) {
   if (failures != 0) state.SkipWithError("cold verify failed inside the loop");
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * token.size()));
+}
+
+// BM_VerifyBatch/<ALG>/<n>[/<kernel>]: |n| tokens differing in their iat
+// and exp, verified with one verify_batch call per iteration.
+void BM_VerifyBatch(benchmark::State& state, Alg alg, size_t n, std::string kernel) {
+  const AlgFixture& f = fixture(alg);
+  const std::string saved(crypto::active_hs256_kernel());
+  if (!kernel.empty() && !crypto::force_hs256_kernel(kernel)) {
+    state.SkipWithError(("HS256 kernel not available: " + kernel).c_str());
+    return;
+  }
+  std::vector<std::string> tokens;
+  const std::string header = testkit::header_json(alg, f.key.kid);
+  for (size_t i = 0; i < n; ++i) tokens.push_back(testkit::sign(f.key, header, testkit::realistic_payload(kNow - static_cast<int64_t>(i))));
+  std::vector<std::string_view> views(tokens.begin(), tokens.end());
+  std::vector<Scratch> scratches(n);
+  std::vector<Status> statuses(n);
+  std::vector<Claims> claims(n);
+  f.verifier->verify_batch(views, scratches, statuses, claims);
+  for (Status s : statuses) {
+    if (s != Status::ok) {
+      crypto::force_hs256_kernel(saved);
+      state.SkipWithError(("verify_batch: " + std::string(to_string(s))).c_str());
+      return;
+    }
+  }
+  state.SetLabel(std::string("base64=") + base64url::active_kernel().name +
+                 " hs256=" + std::string(crypto::active_hs256_kernel()));
+  size_t failures = 0;
+  const uint64_t allocs_before = thread_new_calls();
+  for (auto _ : state) {
+    f.verifier->verify_batch(views, scratches, statuses, claims);
+    for (Status s : statuses) failures += s != Status::ok;
+    benchmark::DoNotOptimize(claims.data());
+  }
+  set_alloc_counter(state, allocs_before);
+  crypto::force_hs256_kernel(saved);
+  if (failures != 0) state.SkipWithError("verify_batch failed inside the loop");
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+
+void BM_PrimitiveBatch(benchmark::State& state, size_t n) {
+  const AlgFixture& f = fixture(Alg::HS256);
+  auto key = Key::from_secret(f.key.secret(), KeyOptions{std::nullopt, Alg::HS256});
+  if (!key.ok()) {
+    state.SkipWithError("Key::from_secret");
+    return;
+  }
+  std::vector<std::string> tokens;
+  std::vector<std::vector<uint8_t>> sigs;
+  const std::string header = testkit::header_json(Alg::HS256, f.key.kid);
+  for (size_t i = 0; i < n; ++i) {
+    tokens.push_back(testkit::sign(f.key, header, testkit::realistic_payload(kNow - static_cast<int64_t>(i))));
+    std::string_view t = tokens.back();
+    sigs.emplace_back(32);
+    size_t len = 0;
+    if (base64url::decode(t.substr(t.rfind('.') + 1), sigs.back().data(), &len) != Status::ok) {
+      state.SkipWithError("signature segment");
+      return;
+    }
+  }
+  std::vector<crypto::Hs256Job> jobs;
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view t = tokens[i];
+    jobs.push_back({&keys::material(**key), t.substr(0, t.rfind('.')), sigs[i].data()});
+  }
+  std::vector<Status> out(n);
+  size_t failures = 0;
+  for (auto _ : state) {
+    crypto::verify_hs256_batch(jobs, out);
+    for (Status s : out) failures += s != Status::ok;
+  }
+  if (failures != 0) state.SkipWithError("HMAC batch rejects a token");
+  state.SetLabel("hs256=" + std::string(crypto::active_hs256_kernel()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
 // --- BM_Primitive -----------------------------------------------------------
@@ -451,6 +536,16 @@ BENCHMARK_CAPTURE(BM_Reject, bad_signature_ES256, Reject::bad_signature_es256);
   for (Alg a : algs) {
     const std::string name = "BM_Verify/" + std::string(alg_name(a));
     benchmark::RegisterBenchmark((name + "/cold").c_str(), BM_VerifyCold, a);
+  }
+  for (size_t n : {1, 4, 16, 64}) {
+    const std::string name = "BM_VerifyBatch/HS256/" + std::to_string(n);
+    benchmark::RegisterBenchmark(name.c_str(), BM_VerifyBatch, Alg::HS256, n, std::string());
+    for (const char* kernel : {"sha_ni_x2", "boringssl"}) {
+      benchmark::RegisterBenchmark((name + "/" + kernel).c_str(), BM_VerifyBatch, Alg::HS256, n,
+                                   std::string(kernel));
+    }
+    benchmark::RegisterBenchmark(("BM_PrimitiveBatch/HS256/" + std::to_string(n)).c_str(),
+                                 BM_PrimitiveBatch, n);
   }
   return true;
 }();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzzers whose input goes through
 FuzzedDataProvider (fuzz_signed_claims, fuzz_claims_policy, fuzz_pem,
-fuzz_jwks_response, fuzz_c_api) and of fuzz_jwk and fuzz_rsa_verify. FuzzedDataProvider takes strings from the front of the input and
+fuzz_jwks_response, fuzz_c_api, fuzz_hs256_batch) and of fuzz_jwk and fuzz_rsa_verify.
+FuzzedDataProvider takes strings from the front of the input and
 integers from the back (last byte first), so the seeds are built with a small
 encoder of that layout. Run from the repository root: python3 fuzz/make_seeds.py
 Existing files are kept: regression inputs live in the same folders."""
@@ -342,6 +343,22 @@ def c_api():
              header=b'"kid":"hs","typ":"JWT","crit":["ext"],"ext":1', rest=payload)
 
 
+def hs256_batch():
+    """fuzz_hs256_batch: lane count (back), per lane key and message (front)
+    and the tag bit to flip (back, 0: none). Message lengths around the
+    padding edges (55, 56, 63, 64 bytes past a block), keys shorter than,
+    as long as and longer than the block."""
+    seeds = {
+        "two_lanes": [(b"k" * 32, b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", 0), (b"s" * 64, b"m" * 120, 0)],
+        "padding_edges": [(b"key", b"x" * n, 0) for n in (55, 56, 63, 64)] + [(b"k" * 65, b"y" * 119, 0)],
+        "odd_and_tampered": [(b"a" * 40, b"t" * 300, 9), (b"", b"", 0), (b"b" * 200, b"u" * 1000, 255)],
+    }
+    for name, lanes in seeds.items():
+        f = Fdp().integral(len(lanes), 1, 9)
+        for key, msg, flip in lanes:
+            f.string(key).string(msg).u8(flip)
+        write("fuzz/corpus/fuzz_hs256_batch", f"seed_{name}", f.bytes())
+
 def requirements():
     """fuzz_requirements: document string, request value count (back), name
     and value strings, then the payload (rest), on real IdP layouts."""
@@ -420,3 +437,4 @@ pem_and_jwk()
 multi_issuer_tokens()
 jwks_response()
 c_api()
+hs256_batch()

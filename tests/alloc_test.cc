@@ -405,6 +405,47 @@ TEST_F(ZeroAllocation, MultiIssuerAndRotatedStore) {
   EXPECT_EQ(c.mallocs, 0u);
 }
 
+// verify_batch (one Scratch per token) allocates nothing once each Scratch
+// has been used: HS256 under two keys hashed together, with EdDSA, an
+// expired token and a bad signature in between, across more than one chunk.
+TEST_F(ZeroAllocation, VerifyBatch) {
+  const testkit::SigningKey hs = testkit::generate_key(Alg::HS256, "hs-a");
+  const testkit::SigningKey hs2 = testkit::generate_key(Alg::HS256, "hs-b");
+  const testkit::SigningKey ed = testkit::generate_key(Alg::EdDSA, kid_for(Alg::EdDSA));
+  std::unique_ptr<Verifier> verifier = make_verifier({&hs, &hs2, &ed});
+  ASSERT_NE(verifier, nullptr);
+  std::vector<std::string> tokens;
+  std::vector<Status> expected;
+  for (size_t i = 0; i < Verifier::kBatchChunk + 5; ++i) {
+    switch (i % 5) {
+      case 0: tokens.push_back(token_for(hs)); expected.push_back(Status::ok); break;
+      case 1: tokens.push_back(token_for(hs2)); expected.push_back(Status::ok); break;
+      case 2: tokens.push_back(token_for(ed)); expected.push_back(Status::ok); break;
+      case 3: tokens.push_back(token_for(hs, kNow - 7200)); expected.push_back(Status::expired); break;
+      default:
+        tokens.push_back(testkit::tamper_signature(token_for(hs2)));
+        expected.push_back(Status::bad_signature);
+    }
+  }
+  std::vector<std::string_view> views(tokens.begin(), tokens.end());
+  std::vector<Scratch> scratches(tokens.size());
+  std::vector<Status> statuses(tokens.size());
+  std::vector<Claims> claims(tokens.size());
+  verifier->verify_batch(views, scratches, statuses, claims);  // warm-up: may allocate
+  ASSERT_EQ(statuses, expected);
+  int mismatches = 0;
+  const Counts c = counted([&] {
+    for (int round = 0; round < kRounds; ++round) {
+      verifier->verify_batch(views, scratches, statuses, claims);
+      mismatches += statuses != expected;
+      mismatches += claims[0].sub != claims[5].sub;  // read a claim of each batch
+    }
+  });
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(c.news, 0u);
+  EXPECT_EQ(c.mallocs, 0u);
+}
+
 // authorize (jve/authz.h) reads the compiled requirement and the parsed
 // payload only: every outcome, with and without a Denial, allocates nothing.
 TEST_F(ZeroAllocation, Authorize) {

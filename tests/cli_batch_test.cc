@@ -1,6 +1,7 @@
 // End-to-end tests of `jve verify --tokens`: one JSON result per line in
 // input order, the summary, exit codes, and 100,000 mixed tokens.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,12 @@ TEST_F(CliBatch, CountsHundredThousandMixedTokens) {
   EXPECT_EQ(r1.exit, 1);
   EXPECT_TRUE(r1.out == r.out);
   EXPECT_TRUE(contains(r1.err, "1 thread): 70000 valid, 30000 invalid\n")) << r1.err;
+  // The batch path's HS256 kernel changes nothing in what is printed.
+  ::setenv("JVE_FORCE_HS256_KERNEL", "boringssl", 1);
+  const CliResult r2 = jve(one);
+  ::unsetenv("JVE_FORCE_HS256_KERNEL");
+  EXPECT_EQ(r2.exit, 1);
+  EXPECT_TRUE(r2.out == r.out);
 }
 
 TEST_F(CliBatch, ReadsStandardInputSkipsBlankLinesAndExitsZeroWhenAllValid) {

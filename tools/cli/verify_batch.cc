@@ -4,9 +4,11 @@
 // chunks of kChunkLines; the threads (the main one included) take chunks
 // from an atomic counter, and each chunk writes its JSON lines into its own
 // buffer, so the buffers concatenated in chunk order give the output in input
-// order without sorting. Each thread keeps one Scratch for the whole run, as
-// the engine wants, so verifying allocates nothing per token; the output
-// buffers keep their capacity from batch to batch.
+// order without sorting. A thread verifies its chunk Verifier::kBatchChunk
+// tokens at a time with Verifier::verify_batch (HS256 tags are hashed
+// together), with one Scratch per token slot that it keeps for the whole
+// run, as the engine wants, so verifying allocates nothing per token; the
+// output buffers keep their capacity from batch to batch.
 #include "verify_batch.h"
 
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -122,7 +125,9 @@ int run_verify_batch(const Verifier& verifier, const BatchOptions& options) {
 
   const size_t threads = static_cast<size_t>(options.threads);
   const std::vector<std::string> tails = invalid_tails();
-  std::vector<Scratch> scratches(threads);
+  constexpr size_t kSlots = Verifier::kBatchChunk;  // tokens per verify_batch call
+  std::vector<Scratch> scratches(threads * kSlots);
+  std::vector<Claims> claims_slots(threads * kSlots);
   std::vector<Counts> counts(threads, Counts{});
   std::vector<std::string> chunk_out(kBatchLines / kChunkLines);
   std::vector<Line> lines;
@@ -174,45 +179,53 @@ int run_verify_batch(const Verifier& verifier, const BatchOptions& options) {
     std::atomic<size_t> next_chunk{0};
     std::atomic<size_t> done_lines{0};
     auto work = [&](size_t t) {
-      Scratch& scratch = scratches[t];
+      const std::span<Scratch> scratch(scratches.data() + t * kSlots, kSlots);
+      const std::span<Claims> claims(claims_slots.data() + t * kSlots, kSlots);
       Counts& c = counts[t];
-      Claims claims;
+      std::array<std::string_view, kSlots> batch;
+      std::array<Status, kSlots> statuses;
       for (size_t k; (k = next_chunk.fetch_add(1)) < chunks;) {
         std::string& out = chunk_out[k];
         out.clear();
         const size_t end = std::min(lines.size(), (k + 1) * kChunkLines);
-        for (size_t i = k * kChunkLines; i < end; ++i) {
-          const std::string_view token(text.data() + lines[i].offset, lines[i].len);
-          Status s = verifier.verify(token, scratch, claims);
-          // Authorization only on a genuine token, as for one token.
-          Denial denial;
-          for (size_t r = 0; s == Status::ok && r < options.requirements.size(); ++r)
-            s = authorize(claims, options.requirements[r], {}, &denial);
-          ++c[static_cast<size_t>(s)];
-          out += "{\"line\":";
-          append_number(out, lines[i].number);
-          if (s == Status::insufficient_scope || s == Status::forbidden) {
-            out += ",\"valid\":false,\"error\":\"";
-            out += to_string(s);
-            out += "\",\"message\":";
-            out += json_string(denial.message);
+        for (size_t first = k * kChunkLines; first < end; first += kSlots) {
+          const size_t n = std::min(kSlots, end - first);
+          for (size_t j = 0; j < n; ++j)
+            batch[j] = std::string_view(text.data() + lines[first + j].offset, lines[first + j].len);
+          verifier.verify_batch(std::span(batch.data(), n), scratch.first(n),
+                                std::span(statuses.data(), n), claims.first(n));
+          for (size_t j = 0; j < n; ++j) {
+            Status s = statuses[j];
+            // Authorization only on a genuine token, as for one token.
+            Denial denial;
+            for (size_t r = 0; s == Status::ok && r < options.requirements.size(); ++r)
+              s = authorize(claims[j], options.requirements[r], {}, &denial);
+            ++c[static_cast<size_t>(s)];
+            out += "{\"line\":";
+            append_number(out, lines[first + j].number);
+            if (s == Status::insufficient_scope || s == Status::forbidden) {
+              out += ",\"valid\":false,\"error\":\"";
+              out += to_string(s);
+              out += "\",\"message\":";
+              out += json_string(denial.message);
+              out += "}\n";
+              continue;
+            }
+            if (s != Status::ok) {
+              out += tails[static_cast<size_t>(s)];
+              continue;
+            }
+            out += ",\"valid\":true,\"claims\":";
+            const std::string_view json = claims[j].json();
+            // One result per line: a payload signed with line breaks in it
+            // (legal JSON whitespace) is minified first.
+            if (json.find_first_of("\r\n") != std::string_view::npos) {
+              out += json_minify(json);
+            } else {
+              out.append(json);
+            }
             out += "}\n";
-            continue;
           }
-          if (s != Status::ok) {
-            out += tails[static_cast<size_t>(s)];
-            continue;
-          }
-          out += ",\"valid\":true,\"claims\":";
-          const std::string_view json = claims.json();
-          // One result per line: a payload signed with line breaks in it
-          // (legal JSON whitespace) is minified first.
-          if (json.find_first_of("\r\n") != std::string_view::npos) {
-            out += json_minify(json);
-          } else {
-            out.append(json);
-          }
-          out += "}\n";
         }
         // The main thread also draws the progress bar, so slow algorithms
         // (a batch of ES512 takes seconds) still move it.

@@ -1,4 +1,5 @@
-// The verify path: the public entries, then docs/design.md's stages 1-8 in order.
+// The verify path: the public entries, then docs/design.md's stages 1-8 in order,
+// then the batch path (verify_batch).
 // Cheap checks come before the signature, so junk costs little; nothing here
 // allocates once the Scratch has been prepared.
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "crypto/hs256_batch.h"
 #include "crypto/verify.h"
 #include "json/extract.h"
 #include "jve/base64url.h"
@@ -21,6 +23,16 @@
 #include "verify/token_cache.h"
 
 namespace jve {
+
+namespace detail {
+// What stages 1-5 leave for stage 6: the key's prepared state, the signed
+// bytes "header.payload" and the decoded signature (in the scratch).
+struct SignedInput {
+  const crypto::KeyMaterial* material = nullptr;
+  std::string_view signing_input;
+  std::span<const uint8_t> signature;
+};
+}  // namespace detail
 
 // ---- Public entries ----------------------------------------------------
 
@@ -84,6 +96,32 @@ Status Verifier::verify_token(std::string_view token, detail::ScratchImpl& s,
 Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
                                const detail::PreparedToken* pre, Header& header,
                                std::string_view& payload) const noexcept {
+  // The snapshot is pinned until stage 6 is done, even if the set is
+  // replaced meanwhile.
+  std::optional<KeyStore::Reader> keys(std::in_place, *store_);
+  detail::SignedInput in;
+  Status st = verify_until_signature(token, s, pre, keys->keys(), header, payload, in);
+  if (st == Status::key_not_found) {
+    // A kid the set does not know may be a key the issuer just added. The
+    // snapshot is released first: a listener that replaced the set itself
+    // would otherwise wait for this very reader.
+    keys.reset();
+    if (header.kid) store_->notify_unknown_kid(*header.kid);
+    return st;
+  }
+  if (st != Status::ok) return st;
+  // 6. Crypto over the exact received bytes "header.payload".
+#ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
+  return crypto::verify(*in.material, header.alg, in.signing_input, in.signature);
+#else
+  return Status::ok;
+#endif
+}
+
+Status Verifier::verify_until_signature(std::string_view token, detail::ScratchImpl& s,
+                                        const detail::PreparedToken* pre, const KeySet& keys,
+                                        Header& header, std::string_view& payload,
+                                        detail::SignedInput& in) const noexcept {
   // 1. Bounds and shape, decided before any decoding. A prepared token was
   // split, and the scratch sized, against the largest limits of all
   // issuers; this policy's own bound still applies.
@@ -101,20 +139,11 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
   // or the remembered outcome for these exact bytes under this Verifier.
   if (Status st = check_header_segment(parts.header, s, header); st != Status::ok) return st;
 
-  // 4. Key: one candidate from the current snapshot, which this call pins
-  // until it returns even if the set is replaced meanwhile.
-  std::optional<KeyStore::Reader> keys(std::in_place, *store_);
+  // 4. Key: one candidate from the caller's snapshot.
   const Key* key = nullptr;
   const std::string_view kid = header.kid.value_or(std::string_view());
-  if (Status st = keys->keys().select(header.alg, header.kid ? &kid : nullptr, &key);
-      st != Status::ok) {
-    // A kid the set does not know may be a key the issuer just added. The
-    // snapshot is released first: a listener that replaced the set itself
-    // would otherwise wait for this very reader.
-    keys.reset();
-    if (st == Status::key_not_found && header.kid) store_->notify_unknown_kid(kid);
+  if (Status st = keys.select(header.alg, header.kid ? &kid : nullptr, &key); st != Status::ok)
     return st;
-  }
   const crypto::KeyMaterial& material = keys::material(*key);
 
   // 5. Signature bytes, exact length; the payload is decoded here too (not
@@ -130,14 +159,7 @@ Status Verifier::verify_signed(std::string_view token, detail::ScratchImpl& s,
       return st;
     payload = as_text(s.payload, payload_len);
   }
-
-  // 6. Crypto over the exact received bytes "header.payload".
-#ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
-  if (Status st = crypto::verify(material, header.alg, parts.signing_input,
-                                 std::span<const uint8_t>(s.signature.data(), sig_len));
-      st != Status::ok)
-    return st;
-#endif
+  in = {&material, parts.signing_input, std::span<const uint8_t>(s.signature.data(), sig_len)};
   return Status::ok;
 }
 
@@ -192,6 +214,75 @@ Status Verifier::check_claims(const detail::ScratchImpl& s, Claims& out) const n
   const int64_t now = policy.clock ? policy.clock() : static_cast<int64_t>(std::time(nullptr));
   if (Status st = rules::check_claims(claims, policy, now); st != Status::ok) return st;
   return detail::check_revocation(policy, out, now);
+}
+
+// ---- The batch path ----------------------------------------------------
+
+// verify() token by token, except stage 6: the HS256 tags of a chunk are
+// hashed together (crypto/hs256_batch.h), which is where a batch gains.
+// So: stages 1-5 per token, 6 for the chunk, then 7-8 per token. Each token
+// has its own Scratch, so nothing a later token does moves an earlier one's
+// header, payload or parse.
+void Verifier::verify_batch(std::span<const std::string_view> tokens,
+                            std::span<Scratch> scratches, std::span<Status> statuses,
+                            std::span<Claims> claims) const noexcept {
+  const size_t count = tokens.size();
+  if (scratches.size() < count || statuses.size() < count || claims.size() < count) {
+    for (Status& st : statuses) st = Status::internal_error;  // a caller's mistake, never a verdict
+    return;
+  }
+  if (cache_) {  // the cache's hit path is per token already
+    for (size_t i = 0; i < count; ++i) statuses[i] = verify(tokens[i], scratches[i], claims[i]);
+    return;
+  }
+  for (size_t first = 0; first < count; first += kBatchChunk) {
+    const size_t n = std::min(kBatchChunk, count - first);
+    std::string_view payloads[kBatchChunk];
+    crypto::Hs256Job jobs[kBatchChunk];
+    uint8_t job_token[kBatchChunk];  // the job's token within the chunk
+    static_assert(kBatchChunk <= 256);
+    size_t job_count = 0;
+    {
+      // One snapshot for the chunk, held until its signatures are checked.
+      KeyStore::Reader keys(*store_);
+      for (size_t i = 0; i < n; ++i) {
+        Claims& out = claims[first + i];
+        out = Claims{};
+        detail::SignedInput in;
+        Status st = verify_until_signature(tokens[first + i],
+                                           detail::ScratchAccess::impl(scratches[first + i]),
+                                           nullptr, keys.keys(), out.header, payloads[i], in);
+#ifndef JVE_FUZZING_UNSAFE_FOR_PRODUCTION
+        if (st == Status::ok && out.header.alg == Alg::HS256) {
+          // Stage 5 checked the length: the tag is exactly 32 bytes.
+          jobs[job_count] = {in.material, in.signing_input, in.signature.data()};
+          job_token[job_count++] = static_cast<uint8_t>(i);
+        } else if (st == Status::ok) {
+          st = crypto::verify(*in.material, out.header.alg, in.signing_input, in.signature);
+        }
+#endif
+        statuses[first + i] = st;
+      }
+      Status job_status[kBatchChunk];
+      crypto::verify_hs256_batch(std::span(jobs, job_count), std::span(job_status, job_count));
+      for (size_t j = 0; j < job_count; ++j) statuses[first + job_token[j]] = job_status[j];
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Status& st = statuses[first + i];
+      Claims& out = claims[first + i];
+      // Unknown kids are reported once the snapshot is released, for the
+      // reason verify_signed gives.
+      if (st == Status::key_not_found) {
+        if (out.header.kid) store_->notify_unknown_kid(*out.header.kid);
+        continue;
+      }
+      if (st != Status::ok) continue;
+      detail::ScratchImpl& s = detail::ScratchAccess::impl(scratches[first + i]);
+      if (st = parse_payload(s, nullptr, policy_, payloads[i]); st != Status::ok) continue;
+      detail::ClaimsAccess::bind(out, &s.claims, payloads[i]);
+      st = check_claims(s, out);
+    }
+  }
 }
 
 }  // namespace jve

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "jve/cache.h"
@@ -24,6 +25,7 @@ namespace detail {
 struct ScratchImpl;
 struct ScratchAccess;
 struct PreparedToken;
+struct SignedInput;
 struct CacheAccess;
 class TokenCache;
 }  // namespace detail
@@ -73,6 +75,21 @@ class Verifier {
   [[nodiscard]] Status verify_jws(std::string_view token, Scratch& scratch,
                                   Jws& out) const noexcept;
 
+  // verify_batch verifies tokens[i] as verify() would, into statuses[i] and
+  // claims[i], with scratches[i]: one Scratch per token, because claims[i]
+  // points into scratches[i] (and tokens[i]) and must stay readable after
+  // the call. The verdicts and claims are those of verify() token by token,
+  // whatever the mix of algorithms and keys; what differs is the speed:
+  // the HS256 signatures of the batch are hashed together, four at a time
+  // on CPUs with SHA-NI. All tokens of up to kBatchChunk are checked against
+  // one snapshot of the key set. The spans must be at least as long as
+  // |tokens|; if one is shorter, every status written is internal_error.
+  // With a verified-token cache, each token takes verify(). Never throws;
+  // allocates nothing once each Scratch has been used.
+  static constexpr size_t kBatchChunk = 16;
+  void verify_batch(std::span<const std::string_view> tokens, std::span<Scratch> scratches,
+                    std::span<Status> statuses, std::span<Claims> claims) const noexcept;
+
   const Policy& policy() const noexcept { return policy_; }
   KeyStore& key_store() const noexcept { return *store_; }
 
@@ -87,6 +104,12 @@ class Verifier {
   Status verify_signed(std::string_view token, detail::ScratchImpl& s,
                        const detail::PreparedToken* pre, Header& header,
                        std::string_view& payload) const noexcept;
+  // Stages 1-5 for |keys|: what stage 6 then checks goes to |in|. The
+  // caller holds the snapshot |keys| came from until stage 6 is done.
+  Status verify_until_signature(std::string_view token, detail::ScratchImpl& s,
+                                const detail::PreparedToken* pre, const KeySet& keys,
+                                Header& header, std::string_view& payload,
+                                detail::SignedInput& in) const noexcept;
   // Stages 2-3 for one header segment (or the scratch's remembered outcome).
   Status check_header_segment(std::string_view header_b64, detail::ScratchImpl& s,
                               Header& header) const noexcept;
